@@ -1,0 +1,109 @@
+/**
+ * YAML loading with source positions. Every mapping/sequence loaded here remembers the
+ * file, line and column it came from, so errors can name `file:line:col`.
+ * Duplicate keys, syntax errors and binary junk become one-line ParseErrors.
+ */
+import { readFileSync } from 'node:fs';
+import yaml from 'js-yaml';
+import { ParseError, type Result, type SourcePos, ok, err } from './types.ts';
+
+/** An inline `!vault |` value: ciphertext, decrypted later by the vault layer. */
+export class VaultText {
+  constructor(public readonly ciphertext: string) {}
+  toString(): string {
+    return '<vaulted value>';
+  }
+}
+
+/** A `!unsafe` string: never templated. */
+export class UnsafeText {
+  constructor(public readonly text: string) {}
+  toString(): string {
+    return this.text;
+  }
+}
+
+const vaultType = new yaml.Type('!vault', {
+  kind: 'scalar',
+  construct: (data: string) => new VaultText(String(data)),
+  instanceOf: VaultText,
+  represent: (v: object) => (v as VaultText).ciphertext,
+});
+const unsafeType = new yaml.Type('!unsafe', {
+  kind: 'scalar',
+  construct: (data: string) => new UnsafeText(String(data ?? '')),
+  instanceOf: UnsafeText,
+  represent: (v: object) => (v as UnsafeText).text,
+});
+
+/** js-yaml's default schema plus Ansible's `!vault` and `!unsafe` tags. */
+export const ANSIBLE_SCHEMA = yaml.DEFAULT_SCHEMA.extend([vaultType, unsafeType]);
+
+const positions = new WeakMap<object, SourcePos>();
+
+/** Where a loaded mapping or sequence came from, if it was loaded by this module. */
+export function posOf(value: unknown): SourcePos | undefined {
+  return value !== null && typeof value === 'object' ? positions.get(value as object) : undefined;
+}
+
+/** Attach a position to an object built in code (e.g. a task synthesized from a role). */
+export function setPos(value: object, pos: SourcePos): void {
+  positions.set(value, pos);
+}
+
+/** Largest file tsplay will parse as YAML (a guard against runaway inputs). */
+export const MAX_YAML_BYTES = 20 * 1024 * 1024;
+
+/** Parse YAML text. `file` is used for positions and error messages. */
+export function parseYaml(text: string, file: string): Result<unknown, ParseError> {
+  if (text.length > MAX_YAML_BYTES) {
+    return err(new ParseError(`file is ${(text.length / 1048576).toFixed(1)} MB; expected YAML under ${MAX_YAML_BYTES / 1048576} MB`, { file, line: 1 }));
+  }
+  const bad = text.search(/[\u0000-\u0008\u000e-\u001f]/);
+  if (bad >= 0) {
+    const line = text.slice(0, bad).split('\n').length;
+    return err(new ParseError('binary data where YAML text was expected', { file, line }));
+  }
+  const stack: { line: number; col: number }[] = [];
+  try {
+    const data = yaml.load(text, {
+      filename: file,
+      schema: ANSIBLE_SCHEMA,
+      listener(event: string, state: any) {
+        if (event === 'open') {
+          stack.push({ line: state.line + 1, col: state.position - state.lineStart + 1 });
+        } else {
+          const start = stack.pop();
+          const r = state.result;
+          if (start && r !== null && typeof r === 'object' && !positions.has(r)) {
+            positions.set(r, { file, line: start.line, col: start.col });
+          }
+        }
+      },
+    });
+    return ok(data);
+  } catch (e: any) {
+    if (e instanceof yaml.YAMLException) {
+      const m = (e as any).mark;
+      const reason = (e as any).reason ?? e.message;
+      return err(new ParseError(`YAML syntax error: ${reason}`, { file, line: m ? m.line + 1 : undefined, col: m ? m.column + 1 : undefined }));
+    }
+    throw e;
+  }
+}
+
+/** Read and parse a YAML (or JSON) file. */
+export function loadYamlFile(file: string): Result<unknown, ParseError> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e: any) {
+    return err(new ParseError(`cannot read file: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { file }));
+  }
+  return parseYaml(text, file);
+}
+
+/** Serialize to YAML (for to_yaml / to_nice_yaml and diffs). */
+export function dumpYaml(value: unknown, indent = 2): string {
+  return yaml.dump(value, { schema: ANSIBLE_SCHEMA, indent, lineWidth: -1, noRefs: true, sortKeys: false });
+}
