@@ -265,6 +265,10 @@ export interface TaskInfo {
   isHandler?: boolean;
   /** Secrets in this task's args/results must never be shown. */
   noLog?: boolean;
+  /** Role the task comes from: the banner reads `TASK [role : name]` (omit if `name` already has it). */
+  role?: string;
+  /** Task-level `diff:` keyword; when set it overrides --diff for showing this task's diffs. */
+  diff?: boolean;
 }
 
 export interface HostStats {
@@ -289,9 +293,15 @@ export type RunEvent =
       /** delegated target, if any */
       delegatedTo?: string;
       status: HostStatus;
-      /** failure was ignored (ignore_errors) */
+      /** failure was ignored (ignore_errors / ignore_unreachable) */
       ignored?: boolean;
-      /** loop item label, for per-item results */
+      /** failure was caught by a block's rescue: counts as `rescued`, not `failures` */
+      rescued?: boolean;
+      /**
+       * loop item label, for per-item results. A looped task emits one event per item (item set)
+       * and then ONE final event for the host without `item` (result.results = the item results);
+       * the recap counts only the final one (derived from the items if it never comes).
+       */
       item?: unknown;
       result: ModuleResult;
       durationMs: number;
