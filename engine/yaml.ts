@@ -92,13 +92,30 @@ export function parseYaml(text: string, file: string): Result<unknown, ParseErro
   }
 }
 
-/** Read and parse a YAML (or JSON) file. */
+/** Decrypts a whole vault-encrypted file's text; set by engine/vault when passwords are known. */
+export type VaultFileDecryptor = (text: string, file: string) => Result<string, ParseError>;
+let vaultFileDecryptor: VaultFileDecryptor | undefined;
+
+/** Install (or remove) the decryptor used for vault-encrypted YAML files. */
+export function setVaultFileDecryptor(fn: VaultFileDecryptor | undefined): void {
+  vaultFileDecryptor = fn;
+}
+
+/** Read and parse a YAML (or JSON) file; a vault-encrypted file is decrypted first. */
 export function loadYamlFile(file: string): Result<unknown, ParseError> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e: any) {
     return err(new ParseError(`cannot read file: ${e.code === 'ENOENT' ? 'no such file' : e.message}`, { file }));
+  }
+  if (text.trimStart().startsWith('$ANSIBLE_VAULT;')) {
+    if (!vaultFileDecryptor) {
+      return err(new ParseError('file is vault-encrypted; give --vault-password-file or --ask-vault-pass', { file, line: 1 }));
+    }
+    const plain = vaultFileDecryptor(text, file);
+    if (!plain.ok) return plain;
+    text = plain.value;
   }
   return parseYaml(text, file);
 }
