@@ -33,6 +33,11 @@ export interface Inheritable {
   when: unknown[];
   /** Own tags plus every enclosing block/include/role/play tag. */
   tags: string[];
+  /**
+   * vars of enclosing blocks, imports, includes and the task itself (child wins).
+   * Play vars are NOT merged in (they are `Play.vars`, a lower precedence level), nor role
+   * params/vars (those are in `role`).
+   */
   vars: Record<string, unknown>;
   become?: boolean;
   becomeUser?: string;
@@ -48,6 +53,16 @@ export interface Inheritable {
   runOnce?: unknown;
   anyErrorsFatal?: boolean;
   throttle?: number;
+  /** `connection:` keyword ('ssh' or 'local'; smart/paramiko are read as 'ssh'). */
+  connection?: string;
+  /** `remote_user:` keyword. */
+  remoteUser?: string;
+  /** `port:` keyword. */
+  port?: number;
+  /** `timeout:` keyword: seconds a task may run. */
+  timeout?: number;
+  /** `delegate_facts:` (raw; bool or expression). */
+  delegateFacts?: unknown;
   /** The role this node belongs to (for role_path, files/, templates/, role vars). */
   role?: RoleInfo;
   /** Directory relative paths in this node resolve against (the including file's dir). */
