@@ -1,0 +1,420 @@
+/**
+ * SshConnection: ONE persistent ssh2 connection per host, reused by every task; one exec
+ * channel per command (concurrent channels allowed, at most `MAX_CHANNELS` at once, below
+ * sshd's MaxSessions). Host keys are checked against known_hosts (see knownhosts.ts);
+ * ProxyJump hops are tunnelled with forwardOut. After the connection drops, the next call
+ * reconnects (so a re-run or a later task converges).
+ */
+import { readFileSync } from 'node:fs';
+import type { Duplex } from 'node:stream';
+import ssh2 from 'ssh2';
+import type { Client as ClientT, ClientChannel, ConnectConfig } from 'ssh2';
+import pLimit from 'p-limit';
+import { TsplayError, UnreachableError, type BecomeSpec, type Connection, type ExecOptions, type ExecResult, type PutFileOptions } from '../types.ts';
+import { redact } from '../secrets.ts';
+import type { ConnParams, JumpHost } from './params.ts';
+import { prepareCommand } from './become.ts';
+import { drive, withTimeout, type ProcHandle, type RawResult } from './driver.ts';
+import { putFileScript, getFileCommand, failureReason } from './files.ts';
+import { RemoteFileError } from './errors.ts';
+import { algorithmsForKeyType, appendKnownHost, checkHostKey, entryMatches, knownHostName, loadKnownHosts } from './knownhosts.ts';
+import { promptHidden } from './prompt.ts';
+
+const { Client, utils } = ssh2;
+
+/** Concurrent exec channels per connection (OpenSSH's MaxSessions defaults to 10). */
+export const MAX_CHANNELS = 8;
+
+const DEFAULT_HOST_KEY_ALGOS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
+
+/** Hooks the caller may supply (tests, the CLI). */
+export interface SshHooks {
+  /** Ask for a private key passphrase (default: prompt on the TTY, fail without one). */
+  passphrase?: (keyFile: string) => Promise<string>;
+  /** Informational messages (a key recorded by accept-new, ...). */
+  log?: (msg: string) => void;
+}
+
+const passphraseCache = new Map<string, string>();
+
+/** One hop to connect to: the target itself or a jump host. */
+interface Hop {
+  /** Name for messages (inventory name or the ProxyJump name). */
+  name: string;
+  address: string;
+  port: number;
+  user: string;
+  identityFiles: string[];
+  password?: string;
+}
+
+/** Read and (if needed) decrypt the usable private keys among `files` (missing files are skipped). */
+async function loadKeys(files: readonly string[], hooks: SshHooks): Promise<{ keys: { file: string; key: Buffer; passphrase?: string }[]; skipped: string[] }> {
+  const keys: { file: string; key: Buffer; passphrase?: string }[] = [];
+  const skipped: string[] = [];
+  for (const file of files) {
+    let data: Buffer;
+    try {
+      data = readFileSync(file);
+    } catch (e) {
+      skipped.push(`${file} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+      continue;
+    }
+    let parsed = utils.parseKey(data);
+    if (!(parsed instanceof Error)) {
+      keys.push({ file, key: data });
+      continue;
+    }
+    if (!/encrypt|passphrase/i.test(parsed.message)) {
+      skipped.push(`${file} (${parsed.message})`);
+      continue;
+    }
+    let pass = passphraseCache.get(file);
+    if (pass === undefined) {
+      pass = hooks.passphrase ? await hooks.passphrase(file) : await promptHidden(`Enter passphrase for key '${file}': `);
+    }
+    parsed = utils.parseKey(data, pass);
+    if (parsed instanceof Error) throw new TsplayError(`cannot decrypt private key ${file}: wrong passphrase`);
+    passphraseCache.set(file, pass);
+    keys.push({ file, key: data, passphrase: pass });
+  }
+  return { keys, skipped };
+}
+
+/** A human reason for an ssh2 / socket error. */
+function reasonOf(e: Error & { code?: string; level?: string }, hop: Hop, timeoutMs: number): string {
+  const code = e.code;
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'no route to host';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `could not resolve hostname ${hop.address}`;
+  if (code === 'ECONNRESET') return 'connection reset by peer';
+  if (code === 'ETIMEDOUT' || /Timed out while waiting for handshake/i.test(e.message)) return `connection timed out after ${timeoutMs / 1000} s`;
+  if (e.level === 'client-authentication' || /authentication methods failed/i.test(e.message)) return `authentication failed for user ${hop.user}`;
+  return e.message;
+}
+
+/** sshd refused a new channel (transient while sessions are being reaped). */
+class ChannelOpenError extends Error {}
+
+/** An ssh2 Client over an established transport. */
+export class SshConnection implements Connection {
+  readonly host: string;
+  private client?: ClientT;
+  private jumps: ClientT[] = [];
+  private connecting?: Promise<void>;
+  private alive = false;
+  private closedByUser = false;
+  private lastError?: string;
+  private readonly limit = pLimit(MAX_CHANNELS);
+  private readonly active = new Set<(e: Error) => void>();
+  /** Number of times a transport was established (1 unless it dropped and reconnected). */
+  connectCount = 0;
+
+  constructor(public readonly params: ConnParams, private readonly hooks: SshHooks = {}) {
+    this.host = params.host;
+  }
+
+  /** Open a connection (resolves when authenticated). */
+  static async open(params: ConnParams, hooks: SshHooks = {}): Promise<SshConnection> {
+    const c = new SshConnection(params, hooks);
+    await c.connect();
+    return c;
+  }
+
+  /** True while the transport is up. */
+  get isAlive(): boolean {
+    return this.alive;
+  }
+
+  /** Connect (or reconnect after a drop). Concurrent callers share one attempt. */
+  connect(): Promise<void> {
+    if (this.closedByUser) return Promise.reject(new UnreachableError(`connection to ${this.host} was closed`, this.host));
+    if (this.alive) return Promise.resolve();
+    if (!this.connecting) {
+      this.connecting = this.establish().finally(() => {
+        this.connecting = undefined;
+      });
+    }
+    return this.connecting;
+  }
+
+  private unreachable(msg: string): UnreachableError {
+    return new UnreachableError(redact(msg), this.host);
+  }
+
+  private async establish(): Promise<void> {
+    const p = this.params;
+    this.teardown();
+    let sock: Duplex | undefined;
+    const jumps: ClientT[] = [];
+    try {
+      for (const j of p.proxyJump) {
+        const hop: Hop = { name: j.name, address: j.address, port: j.port, user: j.user, identityFiles: j.identityFiles };
+        const c = await this.connectHop(hop, sock, `jump host ${j.name} for ${this.host}`);
+        jumps.push(c);
+        sock = undefined;
+        const next: JumpHost | { address: string; port: number } = p.proxyJump[jumps.length] ?? { address: p.address, port: p.port };
+        sock = await new Promise<Duplex>((resolve, reject) =>
+          c.forwardOut('127.0.0.1', 0, next.address, next.port, (err, stream) => (err ? reject(this.unreachable(`ssh to ${this.host}: jump host ${j.name} could not open a tunnel to ${next.address}:${next.port}: ${err.message}`)) : resolve(stream))),
+        );
+      }
+      const target: Hop = { name: this.host, address: p.address, port: p.port, user: p.user, identityFiles: p.identityFiles, password: p.password };
+      const client = await this.connectHop(target, sock, this.host);
+      this.client = client;
+      this.jumps = jumps;
+      this.alive = true;
+      this.connectCount++;
+      const onDown = (why: string) => {
+        if (this.client !== client) return;
+        const wasAlive = this.alive;
+        this.alive = false;
+        this.lastError = why;
+        if (wasAlive || this.active.size) {
+          const e = this.unreachable(`connection to ${this.host} (${p.address}) lost: ${why}`);
+          for (const f of [...this.active]) f(e);
+        }
+      };
+      client.on('error', (e: Error & { code?: string; level?: string }) => onDown(reasonOf(e, target, p.connectTimeoutMs)));
+      client.on('close', () => onDown(this.lastError ?? 'closed by the remote host'));
+      for (const j of jumps) {
+        j.on('error', (e: Error) => onDown(`jump host: ${e.message}`));
+        j.on('close', () => onDown('jump host connection closed'));
+      }
+    } catch (e) {
+      for (const j of jumps) j.end();
+      throw e;
+    }
+  }
+
+  /** Connect one hop (over `sock` when tunnelled) with host-key checking and authentication. */
+  private async connectHop(hop: Hop, sock: Duplex | undefined, label: string): Promise<ClientT> {
+    const p = this.params;
+    let loaded: Awaited<ReturnType<typeof loadKeys>>;
+    try {
+      loaded = await loadKeys(hop.identityFiles, this.hooks);
+    } catch (e) {
+      throw this.unreachable(`ssh to ${label}: ${(e as Error).message}`);
+    }
+    const { keys, skipped } = loaded;
+    const names = [knownHostName(hop.address, hop.port)];
+    if (hop.name !== hop.address) names.push(knownHostName(hop.name, hop.port));
+    const entries = p.strictHostKeyChecking === 'no' ? [] : loadKnownHosts(p.knownHostsFiles);
+    const knownTypes = new Set(entries.filter((e) => !e.marker && entryMatches(e, names)).map((e) => e.keyType));
+    const preferred = [...knownTypes].flatMap(algorithmsForKeyType).filter((a) => DEFAULT_HOST_KEY_ALGOS.includes(a));
+    const hostKeyAlgos = [...new Set([...preferred, ...DEFAULT_HOST_KEY_ALGOS])];
+
+    let hostKeyError: string | undefined;
+    const hostVerifier = (key: Buffer): boolean => {
+      if (p.strictHostKeyChecking === 'no') return true;
+      const v = checkHostKey(entries, names, key);
+      const who = hop.name === hop.address ? hop.address : `${hop.name} (${hop.address})`;
+      switch (v.status) {
+        case 'match':
+          return true;
+        case 'revoked':
+          hostKeyError = `host key for ${who} is REVOKED in known_hosts (${v.fingerprint})`;
+          return false;
+        case 'changed': {
+          const k = v.known[0];
+          hostKeyError =
+            `host key for ${who} has CHANGED: known_hosts has ${k.fingerprint} (${k.keyType}${k.file ? `, ${k.file}:${k.line}` : ''}), ` +
+            `the host presented ${v.presented}; possible man-in-the-middle attack. If the change is expected, remove the old key: ssh-keygen -R ${names[0]}` +
+            (p.knownHostsFiles[0] ? ` -f ${p.knownHostsFiles[0]}` : '');
+          return false;
+        }
+        case 'unknown':
+          if (p.strictHostKeyChecking === 'accept-new') {
+            const file = p.knownHostsFiles[0];
+            if (!file || file === '/dev/null') return true;
+            try {
+              appendKnownHost(file, names[0], key);
+              this.hooks.log?.(`added host key for ${who} to ${file}`);
+            } catch (e) {
+              hostKeyError = `host key for ${who} could not be recorded in ${file}: ${(e as Error).message}`;
+              return false;
+            }
+            return true;
+          }
+          hostKeyError = `host key for ${who} is not known; add it to known_hosts or use accept-new`;
+          return false;
+      }
+    };
+
+    const auths: NonNullable<ConnectConfig['authHandler']> = [] as unknown as NonNullable<ConnectConfig['authHandler']>;
+    const list = auths as unknown as Record<string, unknown>[];
+    for (const k of keys) list.push({ type: 'publickey', username: hop.user, key: k.key, ...(k.passphrase !== undefined ? { passphrase: k.passphrase } : {}) });
+    if (p.agentSocket && !p.identitiesOnly) list.push({ type: 'agent', username: hop.user, agent: p.agentSocket });
+    if (hop.password !== undefined) {
+      const pw = hop.password;
+      list.push({ type: 'password', username: hop.user, password: pw });
+      list.push({ type: 'keyboard-interactive', username: hop.user, prompt: (_n: string, _i: string, _l: string, prompts: unknown[], finish: (r: string[]) => void) => finish(prompts.map(() => pw)) });
+    }
+    if (list.length === 0) list.push({ type: 'none', username: hop.user });
+    const tried = [...keys.map((k) => `key ${k.file}`), ...(p.agentSocket && !p.identitiesOnly ? ['ssh-agent'] : []), ...(hop.password !== undefined ? ['password'] : [])];
+
+    const client = new Client();
+    return await new Promise<ClientT>((resolve, reject) => {
+      let done = false;
+      const onError = (e: Error & { code?: string; level?: string }) => {
+        if (done) return;
+        done = true;
+        client.end();
+        let reason = hostKeyError ?? reasonOf(e, hop, p.connectTimeoutMs);
+        if (!hostKeyError && /authentication failed/.test(reason)) {
+          reason += tried.length ? ` (tried ${tried.join(', ')})` : ' (no key, agent or password available)';
+          if (skipped.length) reason += `; skipped keys: ${skipped.join(', ')}`;
+        }
+        const where = label === this.host ? `${this.host} (${hop.user}@${hop.address}:${hop.port})` : `${label} (${hop.user}@${hop.address}:${hop.port})`;
+        reject(this.unreachable(hostKeyError ? reason : `ssh to ${where}: ${reason}`));
+      };
+      client.once('ready', () => {
+        if (done) return;
+        done = true;
+        client.removeListener('error', onError);
+        resolve(client);
+      });
+      client.on('error', onError);
+      client.once('close', () => onError(Object.assign(new Error(hostKeyError ?? 'connection closed during handshake'), { code: 'ECONNRESET' })));
+      try {
+        client.connect({
+          host: hop.address,
+          port: hop.port,
+          username: hop.user,
+          ...(sock ? { sock } : {}),
+          readyTimeout: p.connectTimeoutMs,
+          keepaliveInterval: p.keepaliveIntervalMs,
+          keepaliveCountMax: p.keepaliveCountMax,
+          hostVerifier,
+          authHandler: auths,
+          algorithms: { serverHostKey: hostKeyAlgos as never },
+        } as ConnectConfig);
+      } catch (e) {
+        onError(e as Error);
+      }
+    });
+  }
+
+  /**
+   * Open an exec channel, retrying briefly when sshd refuses it while it is still
+   * reaping just-closed sessions (MaxSessions is counted until the session process exits).
+   */
+  private async openChannel(command: string, pty: boolean): Promise<ProcHandle> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.openChannelOnce(command, pty);
+      } catch (e) {
+        if (!(e instanceof ChannelOpenError) || attempt >= 30 || !this.alive) throw e instanceof ChannelOpenError ? new TsplayError(e.message) : e;
+        await new Promise((r) => setTimeout(r, 20 + attempt * 20));
+      }
+    }
+  }
+
+  private openChannelOnce(command: string, pty: boolean): Promise<ProcHandle> {
+    const client = this.client;
+    if (!client || !this.alive) return Promise.reject(this.unreachable(`connection to ${this.host} is down: ${this.lastError ?? 'not connected'}`));
+    return new Promise<ProcHandle>((resolve, reject) => {
+      const opts = pty ? { pty: { term: 'dumb', cols: 200, rows: 24 } } : {};
+      client.exec(command, opts, (err: Error | undefined, ch: ClientChannel) => {
+        if (err) {
+          reject(this.alive ? new ChannelOpenError(`ssh to ${this.host}: could not open a channel: ${err.message}`) : this.unreachable(`connection to ${this.host} lost: ${this.lastError ?? err.message}`));
+          return;
+        }
+        let code: number | null = null;
+        let signal: string | null = null;
+        let gotExit = false;
+        let failCb: ((e: Error) => void) | undefined;
+        const failer = (e: Error) => failCb?.(e);
+        this.active.add(failer);
+        ch.on('exit', (c: number | null, s?: string) => {
+          gotExit = true;
+          code = typeof c === 'number' ? c : null;
+          signal = s ?? null;
+        });
+        resolve({
+          stdin: ch,
+          stdout: ch,
+          stderr: pty ? null : ch.stderr,
+          onExit: (cb) =>
+            ch.on('close', () => {
+              this.active.delete(failer);
+              if (!gotExit) {
+                // No exit status: the transport went away under the command.
+                setImmediate(() => failer(this.unreachable(`connection to ${this.host} lost while running a command${this.lastError ? `: ${this.lastError}` : ''}`)));
+                return;
+              }
+              cb(code, signal);
+            }),
+          onFail: (cb) => {
+            failCb = cb;
+          },
+          kill: () => {
+            this.active.delete(failer);
+            try {
+              ch.signal('KILL');
+            } catch { /* ignore */ }
+            try {
+              ch.close();
+            } catch { /* ignore */ }
+          },
+        });
+      });
+    });
+  }
+
+  /** Run a command line; raw byte-exact output. */
+  async run(command: string, opts: ExecOptions = {}): Promise<RawResult> {
+    const stdin = opts.stdin === undefined ? undefined : Buffer.isBuffer(opts.stdin) ? opts.stdin : Buffer.from(opts.stdin);
+    let line = command;
+    if (opts.timeoutMs) line = withTimeout(line, opts.timeoutMs);
+    const wrapped = prepareCommand(line, { env: opts.env, cwd: opts.cwd, become: opts.become, stdinLength: stdin?.length ?? 0 });
+    return this.limit(async () => {
+      await this.connect();
+      const proc = await this.openChannel(wrapped.command, wrapped.pty);
+      return drive(proc, wrapped, { host: this.host, stdin, timeoutMs: opts.timeoutMs });
+    });
+  }
+
+  async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    const r = await this.run(command, opts);
+    return { rc: r.rc, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+  }
+
+  async putFile(remotePath: string, content: Buffer, opts: PutFileOptions = {}): Promise<void> {
+    const script = putFileScript(remotePath, content.length, opts);
+    const r = await this.run(script, { stdin: content, become: opts.become });
+    if (r.rc !== 0) throw new RemoteFileError(`could not write ${remotePath} on ${this.host}: ${failureReason(r.stderr.toString('utf8'), r.rc)}`, this.host);
+  }
+
+  async getFile(remotePath: string, become?: BecomeSpec): Promise<Buffer> {
+    const r = await this.run(getFileCommand(remotePath), { become });
+    if (r.rc !== 0) throw new RemoteFileError(`could not read ${remotePath} on ${this.host}: ${failureReason(r.stderr.toString('utf8'), r.rc)}`, this.host);
+    return r.stdout;
+  }
+
+  private teardown(): void {
+    this.alive = false;
+    try {
+      this.client?.end();
+    } catch { /* ignore */ }
+    for (const j of this.jumps) {
+      try {
+        j.end();
+      } catch { /* ignore */ }
+    }
+    this.client = undefined;
+    this.jumps = [];
+  }
+
+  async close(): Promise<void> {
+    this.closedByUser = true;
+    const c = this.client;
+    this.teardown();
+    if (c) await new Promise<void>((r) => {
+      const t = setTimeout(r, 1000);
+      c.once('close', () => {
+        clearTimeout(t);
+        r();
+      });
+    });
+  }
+}
