@@ -1,0 +1,175 @@
+/** copy: copy files (or content) to remote locations, idempotent by sha1 checksum. */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { posix } from 'node:path';
+import type { FileDiff, ModuleContext, ModuleDef, ModuleResult, Plan } from '../engine/types.ts';
+import { planAttrs } from '../engine/modules/attrs.ts';
+import { fail } from '../engine/modules/failure.ts';
+import { applyFileTo, planFileTo, WRITE_ARGS, WRITE_RETURNS } from '../engine/modules/filedest.ts';
+import { applyWrite, planWrite, type WriteState } from '../engine/modules/filewrite.ts';
+import { localFile } from '../engine/modules/local.ts';
+import { formatMode } from '../engine/modules/mode.ts';
+import { quote } from '../engine/modules/quote.ts';
+import { mustSh } from '../engine/modules/remote.ts';
+import { readRemoteFiles } from '../engine/modules/remotefile.ts';
+import { attrDiff } from '../engine/modules/diff.ts';
+
+interface TreeState {
+  kind: 'tree';
+  dirs: string[];
+  dirCommands: string[];
+  files: WriteState[];
+}
+interface RemoteSrcState {
+  kind: 'remote';
+  src: string;
+  dest: string;
+  copy: boolean;
+  attrs: string;
+}
+type CopyState = WriteState | TreeState | RemoteSrcState;
+
+/** Local files below `dir` (relative paths) and the directories containing them. */
+function walk(dir: string): { files: string[]; dirs: string[] } {
+  const files: string[] = [];
+  const dirs: string[] = [];
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    const rel = relative(dir, join(e.parentPath, e.name));
+    if (e.isDirectory()) dirs.push(rel);
+    else if (e.isFile() || (e.isSymbolicLink() && statSync(join(dir, rel)).isFile())) files.push(rel);
+  }
+  return { files: files.sort(), dirs: dirs.sort() };
+}
+
+/** Plan copying a local directory tree (src 'dir' -> dest/dir, 'dir/' -> dest). */
+async function planTree(ctx: ModuleContext, args: Record<string, any>, local: string): Promise<Plan<CopyState>> {
+  const root = String(args.src).endsWith('/') ? String(args.dest) : posix.join(String(args.dest), basename(local));
+  const tree = walk(local);
+  const dirs = [root, ...tree.dirs.map((d) => posix.join(root, d))];
+  const files = tree.files.map((f) => posix.join(root, f));
+  const remote = await readRemoteFiles(ctx, [...dirs, ...files], { content: ctx.diff ? 104448 : 'none', follow: true });
+  const steps: string[] = [];
+  const diff: FileDiff[] = [];
+  const dirCommands: string[] = [];
+  const missing: string[] = [];
+  remote.slice(0, dirs.length).forEach((d, i) => {
+    if (d.exists && d.type !== 'directory') fail(`Destination ${dirs[i]} exists and is not a directory`);
+    if (!d.exists) {
+      missing.push(dirs[i]);
+      steps.push(`create directory ${dirs[i]}`);
+    } else if (args.directory_mode !== undefined) {
+      const a = planAttrs(dirs[i], d, { mode: args.directory_mode, owner: args.owner, group: args.group }, true);
+      if (a.changed) {
+        steps.push(...a.steps);
+        dirCommands.push(a.command);
+        if (ctx.diff) diff.push(attrDiff(dirs[i], a.before, a.after));
+      }
+    }
+  });
+  if (missing.length) {
+    const mode = args.directory_mode !== undefined ? planAttrs('', undefined, { mode: args.directory_mode }, true).mode : undefined;
+    dirCommands.unshift(`mkdir -p ${mode !== undefined ? `-m ${formatMode(mode)} ` : ''}-- ${missing.map(quote).join(' ')}`);
+    if (args.owner || args.group) dirCommands.push(`chown ${quote(`${args.owner ?? ''}${args.group ? ':' + args.group : ''}`)} -- ${missing.map(quote).join(' ')}`);
+  }
+  const states: WriteState[] = [];
+  remote.slice(dirs.length).forEach((cur, i) => {
+    const content = readFileSync(join(local, tree.files[i]));
+    const p = planWrite({ dest: files[i], content, force: args.force, backup: args.backup, mode: args.mode, owner: args.owner, group: args.group, afterHeader: join(local, tree.files[i]) }, cur, ctx.diff);
+    if (p.changed) {
+      states.push(p.state);
+      steps.push(...p.steps);
+      diff.push(...p.diff);
+    }
+  });
+  const changed = steps.length > 0;
+  return { changed, steps, diff, state: { kind: 'tree', dirs: missing, dirCommands, files: states }, result: { dest: root, src: local, state: 'directory' } };
+}
+
+/** Plan copying a file that is already on the target (remote_src). */
+async function planRemoteSrc(ctx: ModuleContext, args: Record<string, any>): Promise<Plan<CopyState>> {
+  let dest = String(args.dest);
+  const [src, d0] = await readRemoteFiles(ctx, [args.src, dest], { follow: true });
+  if (!src.exists) fail(`Source ${args.src} not found`);
+  if (src.type !== 'file') fail(`remote_src copy of a directory is not supported by tsplay yet: ${args.src}`);
+  let cur = d0;
+  if (d0.exists && d0.type === 'directory') {
+    dest = posix.join(dest, posix.basename(args.src));
+    [cur] = await readRemoteFiles(ctx, [dest], { follow: true });
+  }
+  const copy = !cur.exists || (args.force !== false && cur.sha1 !== src.sha1);
+  const a = planAttrs(dest, copy ? undefined : cur, args, false, copy ? (args.mode === undefined ? src.mode : undefined) : cur.mode);
+  const steps = [...(copy ? [`copy ${args.src} to ${dest}`] : []), ...a.steps];
+  const cmd = a.command;
+  return { changed: copy || a.changed, steps, state: { kind: 'remote', src: args.src, dest, copy, attrs: cmd }, result: { dest, src: args.src, checksum: src.sha1, state: 'file' } };
+}
+
+const copy: ModuleDef<Record<string, any>, CopyState> = {
+  name: 'copy',
+  doc: {
+    short: 'Copy files to remote locations',
+    description:
+      'Copies a file or directory from the controller (src) or a string (content) to dest. Idempotent by sha1 checksum; mode/owner/group are enforced. Writes are atomic (temp file + rename). Use template to render variables into files.',
+    check: 'full',
+    diff: true,
+    returns: WRITE_RETURNS,
+    examples: `- name: Copy file with owner and permissions
+  copy:
+    src: /srv/myfiles/foo.conf
+    dest: /etc/foo.conf
+    owner: foo
+    group: foo
+    mode: '0644'
+
+- name: Copy a string into a file, keep a backup
+  copy:
+    content: "net.ipv4.ip_forward = 1\\n"
+    dest: /etc/sysctl.d/99-forward.conf
+    backup: yes
+
+- name: Copy a directory's contents
+  copy:
+    src: configs/
+    dest: /etc/myapp/`,
+  },
+  args: {
+    src: { type: 'path', description: "Local path of a file or directory to copy (relative paths are searched in files/). A directory ending with '/' copies its contents." },
+    content: { type: 'raw', description: 'Write this string to dest instead of a file (non-strings are written as JSON).' },
+    remote_src: { type: 'bool', default: false, description: 'src is a path on the target, not the controller.' },
+    directory_mode: { type: 'raw', description: 'Mode of directories created by a recursive copy.' },
+    follow: { type: 'bool', default: false, description: 'Accepted for compatibility: tsplay writes through a symlinked dest.' },
+    local_follow: { type: 'bool', default: true, description: 'Follow symlinks in the local source tree (always on).' },
+    ...WRITE_ARGS,
+  },
+  validate(a) {
+    if (a.src === undefined && a.content === undefined) return 'src (or content) is required';
+    if (a.src !== undefined && a.content !== undefined) return 'parameters are mutually exclusive: content|src';
+    if (a.remote_src && a.src === undefined) return 'src is required with remote_src';
+    return undefined;
+  },
+  async plan(args, ctx) {
+    if (args.content !== undefined) {
+      const text = typeof args.content === 'string' ? args.content : JSON.stringify(args.content);
+      return planFileTo(ctx, args, Buffer.from(text), undefined, 'dynamically generated');
+    }
+    if (args.remote_src) return planRemoteSrc(ctx, args);
+    const local = localFile(ctx, 'files', String(args.src));
+    if (statSync(local).isDirectory()) return planTree(ctx, args, local);
+    const plan = await planFileTo(ctx, args, readFileSync(local), basename(local), local);
+    return { ...plan, result: { ...plan.result, src: local } };
+  },
+  async apply(args, plan, ctx): Promise<ModuleResult> {
+    const st = plan.state!;
+    if ('kind' in st && st.kind === 'tree') {
+      if (st.dirCommands.length) await mustSh(ctx, st.dirCommands.filter(Boolean).join(' && '), 'cannot create directories');
+      for (const f of st.files) await applyWrite(ctx, f);
+      return { changed: true, ...plan.result };
+    }
+    if ('kind' in st && st.kind === 'remote') {
+      const cmds = [st.copy ? `cp -- ${quote(st.src)} ${quote(st.dest)}.tsplay.tmp && mv -f -- ${quote(st.dest)}.tsplay.tmp ${quote(st.dest)}` : '', st.attrs].filter(Boolean);
+      await mustSh(ctx, cmds.join(' && '), `cannot copy ${st.src} to ${st.dest}`);
+      return { changed: true, ...plan.result };
+    }
+    return applyFileTo(ctx, plan as Plan<WriteState>, args.src !== undefined ? { src: plan.result?.src } : {});
+  },
+};
+export default copy;

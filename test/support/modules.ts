@@ -1,0 +1,89 @@
+/**
+ * Running modules in tests through the REAL runner (validation, plan, check/apply) on a real
+ * Connection: lab hosts over SSH (`labConnection`) or the controller (`LocalConnection`).
+ *
+ *   const conn = await labConnection(lab, lab.hosts[0].name);
+ *   const r = await runOn(conn, 'copy', { content: 'x', dest: '/tmp/x' }, { check: true, diff: true });
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import type { Connection, ModuleContext, ModuleResult } from '../../engine/types.ts';
+import { getModule } from '../../engine/modules/registry.ts';
+import { runModule } from '../../engine/modules/runner.ts';
+import { SshConnection } from '../../engine/connection/ssh.ts';
+import { connParamsFor } from '../../engine/connection/params.ts';
+import type { LabInfo } from './lab.ts';
+
+export interface RunOpts {
+  check?: boolean;
+  diff?: boolean;
+  vars?: Record<string, unknown>;
+  /** Directory searched for files/ and templates/ (and the files themselves). */
+  baseDir?: string;
+  libraryDirs?: string[];
+  env?: Record<string, string>;
+}
+
+/** Connect to a lab host as root over real SSH (host-key checking on, the lab's known_hosts). */
+export async function labConnection(lab: LabInfo, hostName: string): Promise<Connection> {
+  const h = lab.hosts.find((x) => x.name === hostName);
+  if (!h) throw new Error(`no host ${hostName} in lab ${lab.name}`);
+  const params = connParamsFor(h.name, {
+    ansible_host: h.ip,
+    ansible_user: 'root',
+    ansible_ssh_private_key_file: lab.keyPath,
+    ansible_ssh_common_args: `-o UserKnownHostsFile=${lab.knownHostsPath} -o StrictHostKeyChecking=yes`,
+  });
+  return SshConnection.open(params);
+}
+
+/** A ModuleContext for tests: files/templates are looked up in `baseDir/{files,templates}/` then `baseDir`. */
+export function makeContext(conn: Connection, opts: RunOpts = {}): ModuleContext & { logs: string[] } {
+  const logs: string[] = [];
+  const base = opts.baseDir ?? process.cwd();
+  const vars = opts.vars ?? {};
+  return {
+    host: conn.host,
+    conn,
+    vars,
+    check: opts.check ?? false,
+    diff: opts.diff ?? false,
+    env: opts.env,
+    logs,
+    findFile(kind, name) {
+      if (isAbsolute(name)) return name;
+      for (const c of [join(base, kind, name), join(base, name)]) {
+        try {
+          readFileSync(c);
+          return c;
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'EISDIR') return c;
+        }
+      }
+      return join(base, kind, name);
+    },
+    renderTemplate(text) {
+      return text.replace(/\{\{\s*([A-Za-z_][\w.]*)\s*\}\}/g, (_m, k: string) => {
+        const v = k.split('.').reduce<unknown>((o, p) => (o as Record<string, unknown> | undefined)?.[p], vars);
+        if (v === undefined) throw new Error(`'${k}' is undefined`);
+        return String(v);
+      });
+    },
+    template(value) {
+      return value;
+    },
+    log(_level, msg) {
+      logs.push(msg);
+    },
+  };
+}
+
+/** Run module NAME with raw args on a connection through the real registry + runner. */
+export async function runOn(conn: Connection, name: string, args: Record<string, unknown>, opts: RunOpts = {}): Promise<ModuleResult> {
+  const def = await getModule(name, opts.libraryDirs ?? []);
+  if (!def) throw new Error(`no module ${name}`);
+  return runModule(def, args, makeContext(conn, opts));
+}
+
+/** Directory of this file (for fixtures). */
+export const SUPPORT_DIR = dirname(new URL(import.meta.url).pathname);
