@@ -85,6 +85,11 @@ const STATUS_ROLE: Record<HostStatus, ColorRole> = {
   unreachable: 'unreachable',
 };
 
+/** Dynamic include actions: their ok results are represented by `include` events. */
+const INCLUDE_ACTIONS = new Set(
+  ['include_tasks', 'include_role', 'include'].flatMap((a) => [a, `ansible.builtin.${a}`, `ansible.legacy.${a}`]),
+);
+
 /** Create the reporter. See ReporterOptions. */
 export function createReporter(opts: ReporterOptions): Reporter {
   const out = opts.out ?? process.stdout;
@@ -317,6 +322,9 @@ export function createReporter(opts: ReporterOptions): Reporter {
   };
 
   const onHostResult = (ev: HostResultEvent) => {
+    // An include's own ok result is neither printed nor counted (the `include` event is),
+    // as Ansible's default callback returns early for TaskInclude results.
+    if (INCLUDE_ACTIONS.has(ev.task.action) && (ev.status === 'ok' || ev.status === 'changed') && ev.item === undefined) return;
     const st = taskState(ev.task);
     let hs = st.hosts.get(ev.host);
     if (!hs) st.hosts.set(ev.host, (hs = { items: [] }));
@@ -436,6 +444,9 @@ export function createReporter(opts: ReporterOptions): Reporter {
         return;
       }
       case 'include':
+        // ansible-core 2.14 counts an include_tasks/include_role as ok once per host
+        // (verified: a play with only `include_tasks: empty.yml` recaps ok=1).
+        (stats[ev.host] ??= emptyStats()).ok++;
         if (pendingInclude && pendingInclude.file === ev.file) {
           if (!pendingInclude.hosts.includes(ev.host)) pendingInclude.hosts.push(ev.host);
         } else {

@@ -2,7 +2,7 @@
  * A small, dependency-free unified diff (the `diff -u` / Python difflib format Ansible prints
  * with --diff). Lines are compared by a Myers O((N+M)D) shortest edit script after trimming the
  * common prefix and suffix; when the two texts are so different that the edit distance exceeds
- * `maxEdits`, the differing middle is reported as one replacement (still a correct diff, just
+ * `maxEdits` (or the work exceeds a fixed budget), the differing middle is reported as one replacement (still a correct diff, just
  * not minimal) so huge unrelated files never cost quadratic time or memory.
  */
 
@@ -53,7 +53,7 @@ export function diffLines(a: readonly string[], b: readonly string[], maxEdits =
   for (let i = 0; i < pre; i++) ops.push({ op: ' ', text: a[i] });
   const am = a.slice(pre, a.length - suf);
   const bm = b.slice(pre, b.length - suf);
-  ops.push(...myers(am, bm, maxEdits));
+  for (const o of myers(am, bm, maxEdits)) ops.push(o);
   for (let i = a.length - suf; i < a.length; i++) ops.push({ op: ' ', text: a[i] });
   return ops;
 }
@@ -77,15 +77,21 @@ function myers(a: readonly string[], b: readonly string[], maxEdits: number): Di
   const v = new Int32Array(2 * max + 3);
   const trace: Int32Array[] = [];
   let found = -1;
-  for (let d = 0; d <= max; d++) {
+  // Work budget (k steps + snake steps): bounds time on huge, repetitive inputs.
+  let work = 0;
+  const budget = 30_000_000;
+  for (let d = 0; d <= max && work < budget; d++) {
+    work += 2 * d + 1;
     trace.push(v.slice(off - d - 1, off + d + 2));
     for (let k = -d; k <= d; k += 2) {
       let x = k === -d || (k !== d && v[off + k - 1] < v[off + k + 1]) ? v[off + k + 1] : v[off + k - 1] + 1;
       let y = x - k;
+      const x0 = x;
       while (x < n && y < m && ai[x] === bi[y]) {
         x++;
         y++;
       }
+      work += x - x0;
       v[off + k] = x;
       if (x >= n && y >= m) {
         found = d;
@@ -165,14 +171,15 @@ export function unifiedDiff(before: string, after: string, opts: UnifiedDiffOpti
     const end = Math.min(ops.length, changes[last] + 1 + ctx);
     let aLen = 0;
     let bLen = 0;
-    const body: string[] = [];
+    const header = out.length;
+    out.push('');
     for (let p = start; p < end; p++) {
       const o = ops[p];
       if (o.op !== '+') aLen++;
       if (o.op !== '-') bLen++;
-      body.push(...`${o.op}${o.text}`.split('\n'));
+      for (const l of `${o.op}${o.text}`.split('\n')) out.push(l);
     }
-    out.push(`@@ -${range(aAt[start], aLen)} +${range(bAt[start], bLen)} @@`, ...body);
+    out[header] = `@@ -${range(aAt[start], aLen)} +${range(bAt[start], bLen)} @@`;
     c = last + 1;
   }
   return out;
