@@ -1,0 +1,124 @@
+/**
+ * tsplay's expressions and `{{ }}` strings (Ansible/Jinja syntax), parsed by the nunjucks
+ * parser and evaluated by our own safe interpreter (evaluator.ts). This is the API the
+ * executor and modules call.
+ */
+import { UnsafeText } from '../yaml.ts';
+import { TsplayError } from '../types.ts';
+import { type Ctx, type ExprOptions, newRun } from './context.ts';
+import { ExprError } from './errors.ts';
+import { ev, hasMarkers, need, deep, renderIn } from './evaluator.ts';
+import { parseExpression, shortSrc } from './parse.ts';
+import { isDict, truthy, asStr, OMIT } from './values.ts';
+import './filters/index.ts';
+import './tests.ts';
+import './lookups.ts';
+
+export type { ExprOptions } from './context.ts';
+export { VARS_SCOPE } from './context.ts';
+export { OMIT, isOmit, Undefined } from './values.ts';
+export { ExprError } from './errors.ts';
+export { setVaultDecryptor } from './evaluator.ts';
+export { registerFilter, registerTest } from './registry.ts';
+
+function mkCtx(vars: Record<string, unknown>, opts: ExprOptions | undefined, src: string): Ctx {
+  return { vars: vars ?? {}, opts: opts ?? {}, src: shortSrc(src), frames: [], run: newRun() };
+}
+
+/** Convert anything unexpected into a TsplayError (flagged `internal` so tests can catch bugs). */
+function guard<T>(fn: () => T, src: string, opts?: ExprOptions): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof TsplayError) return rethrow(e, opts);
+    const x = new ExprError(`error while templating "${shortSrc(src)}": ${(e as any)?.message ?? e}`, opts?.pos);
+    x.internal = !(e instanceof RangeError); // RangeError: stack overflow / invalid length on huge input
+    throw x;
+  }
+}
+
+function rethrow(e: TsplayError, opts?: ExprOptions): never {
+  if (!e.pos && opts?.pos) (e as any).pos = opts.pos;
+  throw e;
+}
+
+/** True when `s` is a string containing `{{`, `{%` or `{#`. */
+export function isTemplated(s: unknown): boolean {
+  return typeof s === 'string' && hasMarkers(s);
+}
+
+/** Evaluate a bare expression (`when:`, `failed_when`, `that:` items, `until`). */
+export function evaluate(expr: string, vars: Record<string, unknown>, opts?: ExprOptions): unknown {
+  return guard(() => {
+    const node = parseExpression(String(expr), opts?.pos);
+    const ctx = mkCtx(vars, opts, expr);
+    const v = need(ev(node, ctx), ctx);
+    return v === OMIT ? v : deep(v, ctx);
+  }, String(expr), opts);
+}
+
+/**
+ * Truthiness of a condition: booleans as-is, strings evaluated as expressions. A condition
+ * written as `{{ x }}` is rendered first and its result evaluated, as Ansible does. A list of
+ * conditions is true when all are.
+ */
+export function evalCondition(cond: unknown, vars: Record<string, unknown>, opts?: ExprOptions): boolean {
+  if (typeof cond === 'boolean') return cond;
+  if (cond === null || cond === undefined) return true;
+  if (typeof cond === 'number') return cond !== 0;
+  if (Array.isArray(cond)) return cond.every((c) => evalCondition(c, vars, opts));
+  const s = asStr(cond);
+  if (s === undefined) return truthy(cond);
+  const t = s.trim();
+  if (t === '') return true;
+  if (hasMarkers(t)) {
+    const r = renderString(t, vars, opts);
+    if (typeof r !== 'string') return truthy(r);
+    if (r.trim() === '') return false;
+    return truthy(evaluate(r.trim(), vars, opts));
+  }
+  return truthy(evaluate(t, vars, opts));
+}
+
+/**
+ * Render a string with `{{ }}` / `{% %}`. A string that is exactly one `{{ expr }}` returns the
+ * native value (list, dict, number, bool, null, OMIT). Other strings return strings. Strings
+ * without template markers are returned unchanged (no parse).
+ */
+export function renderString(s: string, vars: Record<string, unknown>, opts?: ExprOptions): unknown {
+  if (typeof s !== 'string' || !hasMarkers(s)) return s;
+  return guard(() => renderIn(s, mkCtx(vars, opts, s)), s, opts);
+}
+
+/** Recursively template a value (dicts, lists, strings; dict keys too). UnsafeText stays as it is. */
+export function templateValue(v: unknown, vars: Record<string, unknown>, opts?: ExprOptions): unknown {
+  if (typeof v === 'string') return hasMarkers(v) ? renderString(v, vars, opts) : v;
+  if (v instanceof UnsafeText) return v;
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const r = templateValue(v[i], vars, opts);
+      if (r !== v[i]) (out ??= v.slice())[i] = r;
+    }
+    return out ?? v;
+  }
+  if (isDict(v)) {
+    let out: Record<string, unknown> | undefined;
+    for (const k of Object.keys(v)) {
+      const nk = hasMarkers(k) ? String(renderString(k, vars, opts)) : k;
+      const r = templateValue(v[k], vars, opts);
+      if (nk !== k || r !== v[k]) {
+        if (!out) {
+          out = {};
+          for (const k2 of Object.keys(v)) {
+            if (k2 === k) break;
+            out[k2] = v[k2];
+          }
+        }
+      }
+      if (out) out[nk] = r;
+    }
+    return out ?? v;
+  }
+  return v;
+}

@@ -1,0 +1,120 @@
+/**
+ * Lookup plugins for `lookup()` / `query()` / `q()`: env, file, vars, pipe, items/list,
+ * dict, first_found, template, lines, indexed_items. They run on the controller.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { ExprError } from './errors.ts';
+import { renderIn } from './evaluator.ts';
+import { type CallCtx, lookups } from './registry.ts';
+import { Undefined, isDict, pyStr } from './values.ts';
+import { shortSrc } from './parse.ts';
+
+/** Find a controller file for lookup('file'|'template'): absolute, else under the lookup roots. */
+export function findLookupFile(name: string, cc: CallCtx, kinds: string[]): string | undefined {
+  if (isAbsolute(name)) return existsSync(name) ? name : undefined;
+  const roots = cc.ctx.opts.lookupRoots ?? [process.cwd()];
+  for (const r of roots) {
+    for (const k of kinds) {
+      const p = k ? join(r, k, name) : join(r, name);
+      if (existsSync(p)) return p;
+    }
+  }
+  return undefined;
+}
+
+function readText(p: string): string {
+  try {
+    return readFileSync(p, 'utf8');
+  } catch (e: any) {
+    throw new ExprError(`could not read '${p}': ${e.code ?? e.message}`);
+  }
+}
+
+function flat(terms: unknown[]): unknown[] {
+  return terms.flatMap((t) => (Array.isArray(t) ? t : [t]));
+}
+
+lookups.set('env', (terms, kw) =>
+  terms.map((t) => {
+    const v = process.env[pyStr(t)];
+    return v === undefined ? (kw.default !== undefined ? kw.default : '') : v;
+  }),
+);
+
+lookups.set('file', (terms, kw, cc) =>
+  terms.map((t) => {
+    const name = pyStr(t);
+    const p = findLookupFile(name, cc, ['files', '']);
+    if (!p) throw new ExprError(`could not locate file in lookup: ${name}`);
+    const text = readText(p);
+    const strip = kw.rstrip === undefined ? true : Boolean(kw.rstrip);
+    return strip ? text.replace(/\s+$/, '') : text;
+  }),
+);
+
+lookups.set('lines', (terms, _kw, cc) =>
+  terms.flatMap((t) => {
+    const name = pyStr(t);
+    const p = findLookupFile(name, cc, ['files', '']);
+    if (!p) throw new ExprError(`could not locate file in lookup: ${name}`);
+    return readText(p).split('\n').filter((l, i, a) => !(i === a.length - 1 && l === ''));
+  }),
+);
+
+lookups.set('template', (terms, _kw, cc) =>
+  terms.map((t) => {
+    const name = pyStr(t);
+    const p = findLookupFile(name, cc, ['templates', '']);
+    if (!p) throw new ExprError(`could not locate file in lookup: ${name}`);
+    const text = readText(p);
+    return renderIn(text, { ...cc.ctx, src: shortSrc(name), frames: [] });
+  }),
+);
+
+lookups.set('vars', (terms, kw, cc) =>
+  terms.map((t) => {
+    const name = pyStr(t);
+    const v = cc.item(cc.ctx.vars, name);
+    if (v instanceof Undefined) {
+      if (kw.default !== undefined) return kw.default;
+      throw new ExprError(`No variable found with this name: ${name}`);
+    }
+    return v;
+  }),
+);
+
+lookups.set('pipe', (terms) =>
+  terms.map((t) => {
+    try {
+      return execFileSync('/bin/sh', ['-c', pyStr(t)], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] }).replace(/\n+$/, '');
+    } catch (e: any) {
+      throw new ExprError(`lookup('pipe'): command failed (rc=${e.status ?? '?'}): ${pyStr(t)}`);
+    }
+  }),
+);
+
+lookups.set('items', (terms) => flat(terms));
+lookups.set('list', (terms) => terms);
+lookups.set('flattened', (terms) => flat(terms).flatMap((x) => (Array.isArray(x) ? x : [x])));
+lookups.set('indexed_items', (terms) => flat(terms).map((x, i) => [i, x]));
+lookups.set('dict', (terms) =>
+  terms.flatMap((t) => {
+    if (!isDict(t)) throw new ExprError(`lookup('dict') expects a dict, got ${pyStr(t)}`);
+    return Object.keys(t).map((k) => ({ key: k, value: t[k] }));
+  }),
+);
+lookups.set('first_found', (terms, kw, cc) => {
+  const files = flat(terms).flatMap((t) => (isDict(t) ? ((t as any).files ?? []) : [t])).map((x) => pyStr(x));
+  const paths = isDict(terms[0]) ? ((terms[0] as any).paths ?? []) : [];
+  for (const f of files) {
+    const cands = paths.length ? paths.map((p: string) => resolve(pyStr(p), f)) : [f];
+    for (const c of cands) {
+      const p = findLookupFile(c, cc, ['files', '']);
+      if (p) return [p];
+    }
+  }
+  if (kw.skip) return [];
+  throw new ExprError(`No file was found when using first_found: ${files.join(', ')}`);
+});

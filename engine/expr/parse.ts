@@ -1,0 +1,121 @@
+/**
+ * Parsing of Jinja-style strings with the nunjucks PARSER only (never its compiler).
+ * nunjucks' postfix parsing is extended for what Ansible users write and nunjucks lacks:
+ * slices (`x[1:]`, `x[::-1]`) and numeric dot lookups (`groups.k8s.0`).
+ * Parsed trees are cached by source text.
+ */
+import nunjucks from 'nunjucks';
+import { ParseError, type SourcePos } from '../types.ts';
+
+/** A nunjucks AST node (we only read `typename` and the node's fields). */
+export interface Node {
+  typename: string;
+  lineno: number;
+  colno: number;
+  [field: string]: any;
+}
+
+const lexer: any = (nunjucks as any).lexer;
+const ParserClass: any = (nunjucks as any).parser.Parser;
+const nodes: any = (nunjucks as any).nodes;
+
+/** A slice `[start:stop:step]`, built by our postfix extension (not a nunjucks node type). */
+function sliceNode(lineno: number, colno: number, start: Node | null, stop: Node | null, step: Node | null): Node {
+  return { typename: 'Slice', lineno, colno, start, stop, step } as Node;
+}
+
+/** nunjucks' parsePostfix plus slices and numeric dot lookups. */
+function parsePostfix(this: any, node: any): any {
+  let tok = this.peekToken();
+  while (tok) {
+    if (tok.type === lexer.TOKEN_LEFT_PAREN) {
+      node = new nodes.FunCall(tok.lineno, tok.colno, node, this.parseSignature());
+    } else if (tok.type === lexer.TOKEN_LEFT_BRACKET) {
+      this.nextToken();
+      let start: Node | null = null;
+      if (this.peekToken().type !== lexer.TOKEN_COLON) start = this.parseExpression();
+      if (this.skip(lexer.TOKEN_COLON)) {
+        let stop: Node | null = null;
+        let step: Node | null = null;
+        const t = this.peekToken().type;
+        if (t !== lexer.TOKEN_COLON && t !== lexer.TOKEN_RIGHT_BRACKET) stop = this.parseExpression();
+        if (this.skip(lexer.TOKEN_COLON) && this.peekToken().type !== lexer.TOKEN_RIGHT_BRACKET) step = this.parseExpression();
+        node = new nodes.LookupVal(tok.lineno, tok.colno, node, sliceNode(tok.lineno, tok.colno, start, stop, step));
+      } else {
+        node = new nodes.LookupVal(tok.lineno, tok.colno, node, start);
+      }
+      if (!this.skip(lexer.TOKEN_RIGHT_BRACKET)) this.fail('expected ] after index', tok.lineno, tok.colno);
+    } else if (tok.type === lexer.TOKEN_OPERATOR && tok.value === '.') {
+      this.nextToken();
+      const val = this.nextToken();
+      if (val && val.type === lexer.TOKEN_SYMBOL) {
+        node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(val.lineno, val.colno, val.value));
+      } else if (val && val.type === lexer.TOKEN_INT) {
+        node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(val.lineno, val.colno, parseInt(val.value, 10)));
+      } else if (val && val.type === lexer.TOKEN_FLOAT) {
+        // `x.0.1` lexes as x . "0.1"; `x.0.y` as x . "0." y
+        const [a, b] = String(val.value).split('.');
+        node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(val.lineno, val.colno, parseInt(a, 10)));
+        if (b) node = new nodes.LookupVal(tok.lineno, tok.colno, node, new nodes.Literal(val.lineno, val.colno, parseInt(b, 10)));
+        else this.pushToken({ type: lexer.TOKEN_OPERATOR, value: '.', lineno: val.lineno, colno: val.colno });
+      } else {
+        this.fail('expected name as lookup value, got ' + (val ? val.value : 'end of input'), tok.lineno, tok.colno);
+      }
+    } else {
+      break;
+    }
+    tok = this.peekToken();
+  }
+  return node;
+}
+
+const cache = new Map<string, Node>();
+const CACHE_MAX = 20000;
+
+/** One-line text of a source string for messages (truncated). */
+export function shortSrc(src: string, max = 120): string {
+  const one = src.replace(/\s*\n\s*/g, ' ');
+  return one.length > max ? one.slice(0, max - 3) + '...' : one;
+}
+
+/**
+ * Parse a template string into a nunjucks Root node (cached). `trimBlocks` is on, as in Ansible.
+ * Throws ParseError (one line, naming the string) on bad syntax.
+ */
+export function parseTemplate(src: string, pos?: SourcePos): Node {
+  const hit = cache.get(src);
+  if (hit) return hit;
+  let root: Node;
+  try {
+    const p = new ParserClass(lexer.lex(src, { trimBlocks: true }));
+    p.parsePostfix = parsePostfix;
+    root = p.parseAsRoot();
+  } catch (e: any) {
+    const raw = String(e?.message ?? e).split('\n').map((l) => l.trim()).filter((l) => l && !/^\(unknown path\)/.test(l));
+    const msg = raw.join(' ').replace(/^\(unknown path\)\s*/, '') || 'syntax error';
+    throw new ParseError(`template syntax error: ${msg}; in "${shortSrc(src)}"`, pos);
+  }
+  if (cache.size >= CACHE_MAX) cache.clear();
+  cache.set(src, root);
+  return root;
+}
+
+const exprCache = new Map<string, Node>();
+
+/**
+ * Parse a bare expression (`a == 1 and b is defined`) into its expression node (cached).
+ * Throws ParseError when it is not exactly one expression.
+ */
+export function parseExpression(expr: string, pos?: SourcePos): Node {
+  const hit = exprCache.get(expr);
+  if (hit) return hit;
+  const root = parseTemplate('{{ ' + expr + ' }}', pos);
+  const kids = root.children;
+  if (kids.length !== 1 || kids[0].typename !== 'Output' || kids[0].children.length !== 1 || kids[0].children[0].typename === 'TemplateData') {
+    throw new ParseError(`invalid expression: "${shortSrc(expr)}"`, pos);
+  }
+  const node = kids[0].children[0];
+  if (exprCache.size >= CACHE_MAX) exprCache.clear();
+  exprCache.set(expr, node);
+  return node;
+}
