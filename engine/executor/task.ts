@@ -1,0 +1,336 @@
+/**
+ * One task on one host: variables, `when` (per item when looping), loops, templated args
+ * (omit dropped), become / environment / delegate_to, controller actions or module via the
+ * runner, until/retries, changed_when / failed_when, register. Emits host_result events;
+ * returns the final outcome for the caller's bookkeeping (stats, handlers, failures).
+ */
+import type { BecomeSpec, Connection, HostStatus, ModuleContext, ModuleResult } from '../types.ts';
+import { TsplayError, UnreachableError } from '../types.ts';
+import type { TaskNode } from '../playbook/model.ts';
+import { LOCALHOST_NAMES } from '../inventory/types.ts';
+import { registerSecret } from '../secrets.ts';
+import type { PlayRun, WalkScope } from './context.ts';
+import type { TaskInfo } from '../types.ts';
+import { expandLoop, itemVars } from './loops.ts';
+import { CONTROLLER_ACTIONS, findControllerFile, runAction } from './actions.ts';
+
+/** The final outcome of a task on a host. */
+export interface HostOutcome {
+  status: HostStatus;
+  result: ModuleResult;
+  ignored: boolean;
+  /** Hosts the task ran against via delegation. */
+  delegatedTo?: string;
+}
+
+const asBool = (v: unknown): boolean | undefined => {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'number') return v !== 0;
+  const s = String(v).trim().toLowerCase();
+  if (['yes', 'y', 'true', 't', 'on', '1'].includes(s)) return true;
+  if (['no', 'n', 'false', 'f', 'off', '0', ''].includes(s)) return false;
+  return undefined;
+};
+
+/** Evaluate a boolean keyword (may be templated) for this host. */
+export function keywordBool(pr: PlayRun, v: unknown, vars: Record<string, unknown>, task: TaskNode): boolean | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'boolean') return v;
+  const t = pr.run.svc.templateValue(v, vars, { pos: task.pos });
+  const b = asBool(t);
+  if (b === undefined && typeof t === 'string') return pr.run.svc.evalCondition(t, vars, { pos: task.pos });
+  return b;
+}
+
+function statusOf(r: ModuleResult): HostStatus {
+  if (r.unreachable) return 'unreachable';
+  if (r.failed) return 'failed';
+  if (r.skipped) return 'skipped';
+  return r.changed ? 'changed' : 'ok';
+}
+
+/** Drop `omit` values from a templated args dict (top level, as Ansible). */
+function dropOmit(pr: PlayRun, args: unknown): Record<string, unknown> {
+  if (!args || typeof args !== 'object' || Array.isArray(args)) return {};
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(args as Record<string, unknown>)) if (!pr.run.svc.isOmit(v)) out[k] = v;
+  return out;
+}
+
+/** Become for a task: ansible_become* variables over task keywords over -b flags. */
+export function resolveBecome(task: TaskNode, vars: Record<string, unknown>, cliBecome?: { become?: boolean; user?: string; method?: string; password?: string }): BecomeSpec | undefined {
+  const enabled = asBool(vars.ansible_become) ?? task.become ?? cliBecome?.become ?? false;
+  if (!enabled) return undefined;
+  const str = (v: unknown): string | undefined => (v === undefined || v === null || v === '' ? undefined : String(v));
+  const method = (task.becomeMethod ?? str(vars.ansible_become_method) ?? cliBecome?.method ?? 'sudo') as 'sudo' | 'su';
+  const password = str(vars.ansible_become_password) ?? str(vars.ansible_become_pass) ?? str(vars.ansible_sudo_pass) ?? cliBecome?.password;
+  if (password) registerSecret(password);
+  const flags = task.becomeFlags ?? str(vars.ansible_become_flags);
+  return {
+    method: method === 'su' ? 'su' : 'sudo',
+    user: task.becomeUser ?? str(vars.ansible_become_user) ?? cliBecome?.user ?? 'root',
+    ...(password ? { password } : {}),
+    ...(flags ? { flags } : {}),
+  };
+}
+
+/** Extra CLI become settings, set once by the command (so resolveBecome sees -b/-K). */
+export const cliBecome: { become?: boolean; user?: string; method?: string; password?: string } = {};
+
+function envFor(pr: PlayRun, task: TaskNode, vars: Record<string, unknown>): Record<string, string> | undefined {
+  if (!task.environment || task.environment.length === 0) return undefined;
+  const out: Record<string, string> = {};
+  for (const e of task.environment) {
+    const t = pr.run.svc.templateValue(e, vars, { pos: task.pos });
+    if (t && typeof t === 'object' && !Array.isArray(t)) {
+      for (const [k, v] of Object.entries(t as Record<string, unknown>)) if (v !== null && v !== undefined && !pr.run.svc.isOmit(v)) out[k] = typeof v === 'string' ? v : JSON.stringify(v);
+    }
+  }
+  return out;
+}
+
+function errorResult(e: unknown, task: TaskNode): ModuleResult {
+  if (e instanceof UnreachableError) return { changed: false, unreachable: true, msg: e.message };
+  if (e instanceof TsplayError) {
+    const where = e.pos ?? task.pos;
+    const at = where ? ` (task '${task.name ?? task.action}' at ${[where.file, where.line, where.col].filter((x) => x !== undefined).join(':')})` : '';
+    const msg = e.name === 'UndefinedVariableError'
+      ? `The task includes an option with an undefined variable. The error was: ${e.message}${at}`
+      : `${e.message}${at}`;
+    return { changed: false, failed: true, msg };
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  return { changed: false, failed: true, msg: `unexpected error: ${msg}`, exception: e instanceof Error ? e.stack : undefined };
+}
+
+/** Vars of the delegated host (connection variables come from it). */
+function delegateVars(pr: PlayRun, target: string): Record<string, unknown> {
+  const { inv, store } = pr.run;
+  if (inv.has(target)) return store.hostPlayVars(target);
+  if (LOCALHOST_NAMES.includes(target)) return { inventory_hostname: target, ansible_connection: 'local' };
+  return { inventory_hostname: target, ansible_host: target };
+}
+
+/** Run the module/action once (no loop, no retries). */
+async function invoke(pr: PlayRun, task: TaskNode, host: string, vars: Record<string, unknown>): Promise<{ result: ModuleResult; delegatedTo?: string }> {
+  const { svc, cfg } = pr.run;
+  const opts = { pos: task.pos };
+  const args = dropOmit(pr, svc.templateValue(task.args, vars, opts));
+  const check = keywordBool(pr, task.checkMode, vars, task) ?? cfg.check;
+  const diff = keywordBool(pr, task.diff, vars, task) ?? cfg.diff;
+  const findFile = (kind: 'files' | 'templates' | 'vars' | 'tasks', name: string) => findControllerFile(task, cfg.playbookDir, kind, name);
+  let delegatedTo: string | undefined;
+  if (task.delegateTo !== undefined) delegatedTo = String(svc.templateValue(task.delegateTo, vars, opts));
+  if (keywordBool(pr, task.noLog, vars, task)) for (const v of Object.values(args)) if (typeof v === 'string') registerSecret(v);
+
+  if (CONTROLLER_ACTIONS.has(task.action)) {
+    const target = delegatedTo && (task.action === 'setup' || task.action === 'gather_facts') ? delegatedTo : host;
+    const result = await runAction({ pr, task, host: target, args, rawArgs: task.args, vars, check, findFile });
+    return { result, delegatedTo };
+  }
+  const libDirs = task.role?.libraryDir ? [task.role.libraryDir, ...cfg.libraryDirs] : cfg.libraryDirs;
+  const def = await svc.getModule(task.action, libDirs);
+  if (!def) {
+    const hint = svc.suggestModule?.(task.action);
+    return { result: { changed: false, failed: true, msg: `couldn't resolve module/action '${task.action}'${hint ? `; did you mean '${hint}'?` : ''}` }, delegatedTo };
+  }
+  const connHost = delegatedTo ?? host;
+  const connVars = delegatedTo ? delegateVars(pr, delegatedTo) : vars;
+  const become = resolveBecome(task, connVars === vars ? vars : { ...connVars, ...pick(vars, /^ansible_become/) }, cliBecome);
+  let conn: Connection | undefined;
+  if (!def.controllerOnly) conn = await svc.connect(connHost, connVars);
+  const ctx: ModuleContext = {
+    host,
+    conn: conn ?? (undefined as unknown as Connection),
+    vars,
+    check,
+    diff,
+    become,
+    env: envFor(pr, task, vars),
+    findFile,
+    renderTemplate: (text, name) => svc.renderTemplate(text, vars, name),
+    template: (v) => svc.templateValue(v, vars, opts),
+    log: (level, msg) => pr.run.emit({ type: 'verbose', level, msg, host }),
+  };
+  const result = await svc.runModule(def, args, ctx);
+  return { result, delegatedTo };
+}
+
+function pick(o: Record<string, unknown>, re: RegExp): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o)) if (re.test(k)) out[k] = o[k];
+  return out;
+}
+
+/** One attempt-loop: invoke, changed_when/failed_when, until/retries/delay. */
+async function executeOnce(pr: PlayRun, task: TaskNode, host: string, vars: Record<string, unknown>, info: TaskInfo): Promise<{ result: ModuleResult; delegatedTo?: string }> {
+  const { svc } = pr.run;
+  const opts = { pos: task.pos };
+  const hasUntil = task.until !== undefined;
+  let retries = 1;
+  let delay = 0;
+  if (hasUntil) {
+    const r = task.retries === undefined ? 3 : Number(svc.templateValue(task.retries, vars, opts));
+    retries = Number.isFinite(r) && r > 0 ? r + 1 : 1;
+    const d = task.delay === undefined ? 5 : Number(svc.templateValue(task.delay, vars, opts));
+    delay = Number.isFinite(d) && d >= 0 ? d : 1;
+  }
+  let out: { result: ModuleResult; delegatedTo?: string } = { result: { changed: false } };
+  for (let attempt = 1; attempt <= retries; attempt++) {
+    out = await invoke(pr, task, host, vars);
+    const r = out.result;
+    if (r.unreachable) return out;
+    const scoped = task.register ? { ...vars, [task.register]: r } : vars;
+    if (task.changedWhen && !r.skipped) {
+      try {
+        r.changed = svc.evalCondition(task.changedWhen, scoped, opts);
+      } catch (e) {
+        return { result: { ...errorResult(e, task), changed: false }, delegatedTo: out.delegatedTo };
+      }
+    }
+    if (task.failedWhen && !r.skipped) {
+      try {
+        const f = svc.evalCondition(task.failedWhen, { ...scoped, ...(task.register ? { [task.register]: r } : {}) }, opts);
+        r.failed_when_result = f;
+        r.failed = f;
+      } catch (e) {
+        return { result: { ...errorResult(e, task), changed: false }, delegatedTo: out.delegatedTo };
+      }
+    }
+    if (!hasUntil) return out;
+    r.attempts = attempt;
+    let done: boolean;
+    try {
+      done = svc.evalCondition(task.until, task.register ? { ...vars, [task.register]: r } : { ...vars, ...r }, opts);
+    } catch (e) {
+      return { result: { ...errorResult(e, task), attempts: attempt }, delegatedTo: out.delegatedTo };
+    }
+    if (done) {
+      return out;
+    }
+    if (attempt < retries) {
+      pr.run.emit({ type: 'verbose', level: 0, host, msg: `FAILED - RETRYING: [${host}]: ${info.name} (${retries - attempt} retries left).` });
+      if (delay > 0) await new Promise((res) => setTimeout(res, delay * 1000));
+      if (pr.run.interrupted) break;
+    } else {
+      r.failed = true;
+    }
+  }
+  return out;
+}
+
+/** Run `task` on `host` (with its loop). Emits host_result events; returns the outcome. */
+export async function runTaskOnHost(pr: PlayRun, task: TaskNode, host: string, scope: WalkScope, info: TaskInfo): Promise<HostOutcome> {
+  const { svc, store, emit } = pr.run;
+  const t0 = Date.now();
+  const opts = { pos: task.pos };
+  const role = scope.role ?? task.role;
+  const vars = store.taskVars(host, { role, vars: task.vars, includeParams: scope.includeParams, extra: scope.extra });
+  let ignoreErrors = false;
+  const send = (status: HostStatus, result: ModuleResult, item?: unknown, delegatedTo?: string, ignored?: boolean): void => {
+    emit({ type: 'host_result', task: info, host, status, result, durationMs: Date.now() - t0, ...(item !== undefined ? { item } : {}), ...(delegatedTo && delegatedTo !== host ? { delegatedTo } : {}), ...(ignored ? { ignored } : {}), ...(scope.rescuable && status === 'failed' && !ignored ? { rescued: true } : {}) });
+  };
+  let final: ModuleResult;
+  let delegatedTo: string | undefined;
+  try {
+    ignoreErrors = keywordBool(pr, task.ignoreErrors, vars, task) ?? false;
+    if (task.loop) {
+      let items: unknown[];
+      try {
+        items = expandLoop(task.loop.kind, svc.templateValue(task.loop.value, vars, opts));
+      } catch (e) {
+        if (e instanceof TsplayError) throw e;
+        throw new TsplayError((e as Error).message, task.pos);
+      }
+      const results: ModuleResult[] = [];
+      const lc = task.loopControl;
+      for (let i = 0; i < items.length; i++) {
+        if (pr.run.interrupted) break;
+        const iv = itemVars(items, i, lc);
+        const ivars = Object.assign(Object.create(null) as Record<string, unknown>, vars, iv);
+        Object.setPrototypeOf(ivars, Object.prototype);
+        const label = lc?.label !== undefined ? svc.templateValue(lc.label, ivars, opts) : items[i];
+        let r: ModuleResult;
+        let st: HostStatus;
+        try {
+          if (!svc.evalCondition(task.when, ivars, opts)) r = { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: lastFalse(pr, task, ivars) };
+          else {
+            const o = await executeOnce(pr, task, host, ivars, info);
+            r = o.result;
+            delegatedTo = o.delegatedTo;
+          }
+        } catch (e) {
+          r = errorResult(e, task);
+        }
+        r[lc?.loopVar || 'item'] = items[i];
+        r.ansible_loop_var = lc?.loopVar || 'item';
+        if (lc?.indexVar) {
+          r[lc.indexVar] = i;
+          r.ansible_index_var = lc.indexVar;
+        }
+        if (lc?.label !== undefined) r._ansible_item_label = label;
+        st = statusOf(r);
+        results.push(r);
+        send(st, r, label, delegatedTo, st === 'failed' && ignoreErrors);
+        if (r.unreachable) break;
+        if (lc?.pause && i < items.length - 1) await new Promise((res) => setTimeout(res, Number(lc.pause) * 1000));
+      }
+      const anyFailed = results.some((r) => r.failed);
+      final = {
+        changed: results.some((r) => r.changed),
+        results,
+        msg: anyFailed ? 'One or more items failed' : results.length && results.every((r) => r.skipped) ? 'All items skipped' : 'All items completed',
+        skipped_reason: undefined,
+      };
+      delete final.skipped_reason;
+      if (anyFailed) final.failed = true;
+      if (results.some((r) => r.unreachable)) final.unreachable = true;
+      if (results.length === 0 || results.every((r) => r.skipped)) {
+        final.skipped = true;
+        if (results.length === 0) final.skipped_reason = 'No items in the list';
+      }
+    } else {
+      if (!svc.evalCondition(task.when, vars, opts)) {
+        final = { changed: false, skipped: true, skip_reason: 'Conditional result was False', false_condition: lastFalse(pr, task, vars) };
+      } else {
+        const o = await executeOnce(pr, task, host, vars, info);
+        final = o.result;
+        delegatedTo = o.delegatedTo;
+      }
+    }
+  } catch (e) {
+    final = errorResult(e, task);
+  }
+  const status = statusOf(final);
+  const ignored = status === 'failed' && ignoreErrors;
+  if (task.register) {
+    const reg = { ...final };
+    if (task.loop === undefined && reg.skipped === undefined) reg.skipped = false;
+    if (reg.failed === undefined) reg.failed = false;
+    if (keywordBool(pr, task.noLog, vars, task)) registerRegistered(reg);
+    store.setHostVars(host, { [task.register]: reg });
+  }
+  if (!task.loop || !Array.isArray(final.results) || final.skipped_reason === 'No items in the list') send(status, final, undefined, delegatedTo, ignored);
+  else emit({ type: 'host_result', task: info, host, status, result: final, durationMs: Date.now() - t0, ...(ignored ? { ignored } : {}), ...(scope.rescuable && status === 'failed' && !ignored ? { rescued: true } : {}) });
+  return { status, result: final, ignored, delegatedTo };
+}
+
+/** Register every string of a no_log result as a secret. */
+function registerRegistered(v: unknown): void {
+  if (typeof v === 'string') registerSecret(v);
+  else if (Array.isArray(v)) v.forEach(registerRegistered);
+  else if (v && typeof v === 'object') for (const x of Object.values(v)) registerRegistered(x);
+}
+
+/** The first `when` condition that is false (Ansible's false_condition). */
+function lastFalse(pr: PlayRun, task: TaskNode, vars: Record<string, unknown>): unknown {
+  for (const c of task.when) {
+    try {
+      if (!pr.run.svc.evalCondition(c, vars, { pos: task.pos })) return c;
+    } catch {
+      return c;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,35 @@
+/**
+ * The `hostvars` magic variable: a read-only mapping host -> that host's variables, built
+ * lazily (a host's variables are only merged when a template reads them). Each host's
+ * object carries the expression engine's VARS_SCOPE marker, so a template string found
+ * under `hostvars[h]` (e.g. `"{{ ansible_host }}:6443"`) is rendered against h's variables.
+ */
+import { VARS_SCOPE } from '../expr/context.ts';
+
+/** Build the lazy `hostvars` object. `hosts` lists the names, `varsOf` builds one host's variables. */
+export function buildHostvars(hosts: () => string[], varsOf: (host: string) => Record<string, unknown>): Record<string, unknown> {
+  const built = new Map<string, Record<string, unknown>>();
+  let names: Set<string> | undefined;
+  const nameSet = (): Set<string> => (names ??= new Set(hosts()));
+  const hostView = (host: string): Record<string, unknown> => {
+    let v = built.get(host);
+    if (v) return v;
+    v = varsOf(host);
+    Object.defineProperty(v, VARS_SCOPE, { value: v, enumerable: false });
+    built.set(host, v);
+    return v;
+  };
+  const target: Record<string, unknown> = {};
+  return new Proxy(target, {
+    get(_t, key) {
+      if (typeof key !== 'string') return undefined;
+      return nameSet().has(key) ? hostView(key) : undefined;
+    },
+    has: (_t, key) => typeof key === 'string' && nameSet().has(key),
+    ownKeys: () => [...nameSet()],
+    getOwnPropertyDescriptor: (_t, key) =>
+      typeof key === 'string' && nameSet().has(key) ? { value: hostView(key), enumerable: true, configurable: true, writable: false } : undefined,
+    set: () => false,
+    deleteProperty: () => false,
+  });
+}
