@@ -94,7 +94,7 @@ export function readOwn(r: Reader, withWhen = true): OwnKeywords {
   }
   const tags = readTags(r);
   if (tags) o.tags = tags;
-  const vars = readVars(r, 'vars', r.what === 'play');
+  const vars = readVars(r, 'vars', true);
   if (vars) o.vars = vars;
   const b = r.bool('become');
   if (b !== undefined) o.become = b;

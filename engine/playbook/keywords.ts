@@ -74,7 +74,7 @@ export const FREEFORM_MODULES = new Set(['command', 'shell', 'raw', 'script', 'w
 /** Modules allowed to carry `_raw_params` (Ansible's RAW_PARAM_MODULES). */
 export const RAW_PARAM_MODULES = new Set([
   ...FREEFORM_MODULES, 'include', 'include_vars', 'include_tasks', 'include_role', 'import_tasks', 'import_role',
-  'add_host', 'group_by', 'set_fact', 'meta',
+  'add_host', 'group_by', 'set_fact', 'meta', 'import_playbook',
 ]);
 
 /** Collection prefixes stripped from module names (`ansible.builtin.copy` -> `copy`). */

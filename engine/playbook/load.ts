@@ -2,7 +2,7 @@
  * The loader's entry points: a playbook file (import_playbook flattened), and the run-time
  * API the executor calls for dynamic includes (loadTaskFile, loadRoleForInclude).
  */
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { posOf } from '../yaml.ts';
 import { ParseError, type SourcePos } from '../types.ts';
 import type { IncludeNode, Inheritable, Node, Play, Playbook, RoleInfo, TaskNode } from './model.ts';
@@ -25,12 +25,12 @@ function isImport(ds: Record<string, unknown>): string | undefined {
 }
 
 function loadPlaybookFile(file: string, st: LoadState, chain: string[], imported: ImportedBy | undefined, pos: SourcePos | undefined): Play[] {
-  if (chain.includes(file)) fail(`circular import_playbook: ${[...chain.slice(chain.indexOf(file)), file].join(' -> ')}`, pos);
+  if (chain.includes(file)) fail(`circular import_playbook: ${[...chain.slice(chain.indexOf(file)), file].map((p) => relative(st.pbDir, p) || p).join(' -> ')}`, pos);
   if (chain.length > MAX_PLAYBOOK_DEPTH) fail(`import_playbook nested deeper than ${MAX_PLAYBOOK_DEPTH} levels`, pos);
   if (!isFile(file)) fail(isDir(file) ? `playbook '${file}' is a directory, not a file` : `playbook file '${file}' not found`, pos ?? { file });
   const data = readYaml(file);
   const top: SourcePos = { file, line: 1 };
-  if (data === null || data === undefined) return [];
+  if (data === null || data === undefined || (Array.isArray(data) && data.length === 0)) fail('empty playbook: nothing to do', pos ?? top);
   if (!Array.isArray(data)) fail(`a playbook must be a list of plays, got ${typeName(data)}`, posOf(data) ?? top);
   const listPos = posOf(data) ?? top;
   const savedBase = st.baseDir;

@@ -2,7 +2,7 @@
  * Task lists: tasks, blocks (rescue/always), static imports (import_tasks, import_role,
  * expanded now) and dynamic includes (include_tasks, include_role, kept as IncludeNode).
  */
-import { dirname } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { posOf } from '../yaml.ts';
 import type { SourcePos } from '../types.ts';
 import type { BlockNode, IncludeNode, LoopControl, Node, TaskNode } from './model.ts';
@@ -222,7 +222,7 @@ function importTasks(r: Reader, pa: ParsedAction, scope: Scope, st: LoadState): 
 /** Load a task file's entries under `scope` (cycle-checked; its dir becomes baseDir). */
 export function loadTasksFrom(path: string, scope: Scope, st: LoadState, pos: SourcePos, what: string): Node[] {
   if (st.fileStack.includes(path)) {
-    const chain = [...st.fileStack.slice(st.fileStack.indexOf(path)), path];
+    const chain = [...st.fileStack.slice(st.fileStack.indexOf(path)), path].map((p) => relative(st.pbDir, p) || p);
     fail(`circular ${what}: ${chain.join(' -> ')}`, pos);
   }
   const data = readYaml(path);
@@ -230,7 +230,7 @@ export function loadTasksFrom(path: string, scope: Scope, st: LoadState, pos: So
   try {
     const child: Scope = { ...scope, baseDir: dirname(path) };
     if (data === null || data === undefined) return [];
-    return loadNodeList(data, child, st, { file: path, line: 1 }, `the task file ${path}`);
+    return loadNodeList(data, child, st, { file: path, line: 1 }, 'a task file');
   } finally {
     st.fileStack.pop();
   }
@@ -270,7 +270,11 @@ function importRole(r: Reader, pa: ParsedAction, scope: Scope, st: LoadState): N
 }
 
 function include(r: Reader, pa: ParsedAction, scope: Scope, st: LoadState): IncludeNode {
-  checkKeys(r, INCLUDE_KEYWORDS, (k) => k === pa.key || k.startsWith('with_'));
+  for (const k of Object.keys(r.ds)) {
+    if (INCLUDE_KEYWORDS.has(k) || k === pa.key || k.startsWith('with_')) continue;
+    if (TASK_KEYWORDS.has(k)) r.fail(k, `'${k}' is not valid on ${pa.action} (it would apply to the include only): put it under 'apply:' or on an enclosing block`);
+    r.fail(k, `unknown ${pa.action} keyword '${k}'${didYouMean(nearest(k, INCLUDE_KEYWORDS)?.name)}`);
+  }
   const pos = r.pos();
   const eff = merge(scope, readOwn(r), pos);
   const name = r.str('name');
