@@ -1,0 +1,147 @@
+/**
+ * Bind the executor's Services and MutableInventory to the real engine parts:
+ * engine/expr, engine/modules, engine/connection (pool + params), engine/facts,
+ * engine/playbook (run-time loader API), engine/inventory.
+ */
+import { evaluate, evalCondition, templateValue, isOmit, renderString } from '../expr/index.ts';
+import { getModule, isModuleName, suggestModule } from '../modules/registry.ts';
+import { runModule } from '../modules/runner.ts';
+import { ConnectionPool } from '../connection/pool.ts';
+import { connParamsFor, type ConnCliOptions, type ConnParams } from '../connection/params.ts';
+import { gatherFacts } from '../facts/index.ts';
+import { loadTaskFile, loadRoleForInclude, type LoaderOptions } from '../playbook/load.ts';
+import { loadVarsFile } from '../inventory/varsfiles.ts';
+import { selectHosts, groupNames, groupsVar, hostVarLayers, clearVarsCache, type Inventory } from '../inventory/index.ts';
+import { prompt } from '../prompt.ts';
+import type { Services } from './services.ts';
+import type { MutableInventory } from './context.ts';
+import { CONTROLLER_ACTIONS } from './actions.ts';
+import type { VarLayer } from '../vars/precedence.ts';
+
+/** Actions the executor implements itself (the loader must accept them as modules). */
+export const EXECUTOR_ACTIONS = new Set([...CONTROLLER_ACTIONS, 'meta', 'include_vars']);
+
+/** Loader options with tsplay's module knowledge. */
+export function loaderOptions(rolesPath: string[], playbookDir?: string, projectRoot = process.cwd()): LoaderOptions {
+  return {
+    rolesPath,
+    projectRoot,
+    playbookDir,
+    isModule: (name, dirs) => EXECUTOR_ACTIONS.has(name) || isModuleName(name, dirs),
+    suggestModule: (name) => suggestModule(name),
+  };
+}
+
+const CONN_KEYS = /^ansible_(host|port|user|password|ssh_pass|ssh_private_key_file|private_key_file|connection|ssh_common_args|ssh_extra_args|host_key_checking|ssh_host_key_checking|timeout|ssh_timeout|become.*|ssh_user)$/;
+
+/** The real services. `template` renders template-module files (handlebars). */
+export function realServices(opts: { cli: ConnCliOptions; loader: LoaderOptions; renderTemplate?: Services['renderTemplate'] }): Services & { pool: ConnectionPool } {
+  const pool = new ConnectionPool();
+  const paramsCache = new Map<string, ConnParams>();
+  const moduleCache = new Map<string, Promise<import('../types.ts').ModuleDef | undefined>>();
+  return {
+    pool,
+    evaluate,
+    evalCondition,
+    templateValue,
+    isOmit,
+    getModule(name, dirs) {
+      const key = `${name}\0${dirs.join('\0')}`;
+      let p = moduleCache.get(key);
+      if (!p) moduleCache.set(key, (p = getModule(name, dirs)));
+      return p;
+    },
+    suggestModule,
+    runModule,
+    async connect(host, vars) {
+      // Connection params depend only on the connection variables: compute them once per host.
+      const conn: Record<string, unknown> = {};
+      for (const k of Object.keys(vars)) if (CONN_KEYS.test(k)) conn[k] = templateValue(vars[k], vars);
+      const key = host + '\0' + JSON.stringify(conn);
+      let params = paramsCache.get(key);
+      if (!params) paramsCache.set(key, (params = connParamsFor(host, { ...conn, inventory_hostname: host }, opts.cli)));
+      return pool.get(host, params);
+    },
+    gatherFacts: (conn) => gatherFacts(conn),
+    loadTaskFile: (path, parent) => loadTaskFile(path, parent, opts.loader),
+    loadRoleForInclude: (name, from, parent) => loadRoleForInclude(name, from, parent, opts.loader),
+    loadVarsFile,
+    renderTemplate: opts.renderTemplate ?? ((text, vars) => String(renderString(text, vars))),
+    prompt: (q, hidden) => prompt(q, hidden),
+    closeAll: () => pool.closeAll(),
+  };
+}
+
+/** The inventory as the executor sees it (with --limit applied to selections). */
+export function inventoryAdapter(inv: Inventory, limit: string | undefined, playbookDir?: string): MutableInventory {
+  let groupsCache: Record<string, string[]> | undefined;
+  const namesCache = new Map<string, string[]>();
+  const layersCache = new Map<string, VarLayer[]>();
+  const reset = (): void => {
+    groupsCache = undefined;
+    namesCache.clear();
+    layersCache.clear();
+    clearVarsCache(inv);
+  };
+  const firstFile = [...inv.hosts.values()].find((h) => h.file)?.file;
+  const ensureGroup = (g: string): void => {
+    if (inv.groups.has(g)) return;
+    inv.groups.set(g, { name: g, vars: {}, hosts: [], children: [] });
+    const all = inv.groups.get('all');
+    if (all && !all.children.includes(g)) all.children.push(g);
+  };
+  return {
+    hosts: () => [...inv.hosts.keys()],
+    varLayers(host) {
+      let l = layersCache.get(host);
+      if (!l) layersCache.set(host, (l = hostVarLayers(inv, host, playbookDir)));
+      return l;
+    },
+    groups: () => (groupsCache ??= groupsVar(inv)),
+    groupNames(host) {
+      let n = namesCache.get(host);
+      if (!n) namesCache.set(host, (n = groupNames(inv, host)));
+      return n;
+    },
+    inventoryFile: firstFile,
+    inventoryDir: firstFile ? firstFile.replace(/\/[^/]*$/, '') : undefined,
+    has: (h) => inv.hosts.has(h),
+    select: (pattern) => selectHosts(inv, pattern, limit),
+    addHost(name, groups, vars) {
+      let changed = false;
+      let h = inv.hosts.get(name);
+      if (!h) {
+        inv.hosts.set(name, (h = { name, vars: {} }));
+        changed = true;
+      }
+      Object.assign(h.vars, vars);
+      if (groups.length === 0) {
+        const u = inv.groups.get('ungrouped');
+        if (u && !u.hosts.includes(name) && changed) u.hosts.push(name);
+      }
+      for (const g of groups) {
+        ensureGroup(g);
+        const grp = inv.groups.get(g)!;
+        if (!grp.hosts.includes(name)) {
+          grp.hosts.push(name);
+          changed = true;
+        }
+      }
+      reset();
+      return changed;
+    },
+    addToGroup(host, group, parents = ['all']) {
+      ensureGroup(group);
+      const grp = inv.groups.get(group)!;
+      for (const p of parents) {
+        ensureGroup(p);
+        const pg = inv.groups.get(p)!;
+        if (p !== group && !pg.children.includes(group)) pg.children.push(group);
+      }
+      if (grp.hosts.includes(host)) return false;
+      grp.hosts.push(host);
+      reset();
+      return true;
+    },
+  };
+}
