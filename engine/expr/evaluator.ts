@@ -22,6 +22,12 @@ export function setVaultDecryptor(fn: ((v: VaultText) => string) | undefined): v
   vaultDecryptor = fn;
 }
 
+/** Decrypt a `!vault` value with the installed decryptor (ExprError when none is installed). */
+export function revealVault(v: VaultText, name = 'value'): string {
+  if (!vaultDecryptor) throw new ExprError(`cannot use vaulted variable '${name}': no vault password given`);
+  return vaultDecryptor(v);
+}
+
 /** True when a string contains template markers (`{{`, `{%` or `{#`). */
 export function hasMarkers(s: string): boolean {
   return s.includes('{{') || s.includes('{%') || s.includes('{#');

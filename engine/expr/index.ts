@@ -7,7 +7,7 @@ import { UnsafeText } from '../yaml.ts';
 import { TsplayError } from '../types.ts';
 import { type Ctx, type ExprOptions, newRun } from './context.ts';
 import { ExprError } from './errors.ts';
-import { ev, hasMarkers, need, deep, renderIn } from './evaluator.ts';
+import { applyFilter, applyTest, ev, hasMarkers, need, deep, renderIn } from './evaluator.ts';
 import { parseExpression, shortSrc } from './parse.ts';
 import { isDict, truthy, asStr, OMIT } from './values.ts';
 import './filters/index.ts';
@@ -18,8 +18,9 @@ export type { ExprOptions } from './context.ts';
 export { VARS_SCOPE } from './context.ts';
 export { OMIT, isOmit, Undefined } from './values.ts';
 export { ExprError } from './errors.ts';
-export { setVaultDecryptor } from './evaluator.ts';
-export { registerFilter, registerTest } from './registry.ts';
+export { setVaultDecryptor, revealVault } from './evaluator.ts';
+export { registerFilter, registerTest, filters as filterRegistry, tests as testRegistry } from './registry.ts';
+export { pyStr, pyEq, pyCmp, truthy } from './values.ts';
 
 function mkCtx(vars: Record<string, unknown>, opts: ExprOptions | undefined, src: string): Ctx {
   return { vars: vars ?? {}, opts: opts ?? {}, src: shortSrc(src), frames: [], run: newRun() };
@@ -121,4 +122,32 @@ export function templateValue(v: unknown, vars: Record<string, unknown>, opts?: 
     return out ?? v;
   }
   return v;
+}
+
+/**
+ * Evaluate an expression with extra local names on top of `vars` (used by the handlebars `x`
+ * helper for `this`, `item`, `index`, `key`).
+ */
+export function evaluateWith(expr: string, vars: Record<string, unknown>, locals: Record<string, unknown>, opts?: ExprOptions): unknown {
+  return guard(() => {
+    const node = parseExpression(String(expr), opts?.pos);
+    const ctx = mkCtx(vars, opts, expr);
+    ctx.frames.push(new Map(Object.entries(locals)));
+    const v = need(ev(node, ctx), ctx);
+    return v === OMIT ? v : deep(v, ctx);
+  }, String(expr), opts);
+}
+
+/** Apply a filter outside an expression (handlebars helpers). `input` undefined means Undefined. */
+export function callFilter(name: string, input: unknown, args: unknown[], kw: Record<string, unknown>, vars: Record<string, unknown>, opts?: ExprOptions): unknown {
+  return guard(() => {
+    const ctx = mkCtx(vars, opts, name);
+    const v = applyFilter(name, input, args, kw, ctx);
+    return need(v, ctx);
+  }, name, opts);
+}
+
+/** Apply a test outside an expression (handlebars helpers). */
+export function callTest(name: string, input: unknown, args: unknown[], kw: Record<string, unknown>, vars: Record<string, unknown>, opts?: ExprOptions): boolean {
+  return guard(() => applyTest(name, input, args, kw, mkCtx(vars, opts, name)), name, opts);
 }
