@@ -146,7 +146,7 @@ function loadFile(file: string, inv: InventoryBuilder): void {
       // Parse into a scratch builder first, so a failed YAML attempt leaves nothing behind.
       const attempt = inv.snapshot();
       try {
-        parseYamlInventory(doc.value, file, inv);
+        parseYamlInventory(doc.value, file, inv, text);
         return;
       } catch (e) {
         inv.restore(attempt);

@@ -14,14 +14,34 @@ const isMapping = (v: unknown): v is Record<string, unknown> =>
 const pyType = (v: unknown): string =>
   Array.isArray(v) ? "<class 'list'>" : typeof v === 'string' ? "<class 'str'>" : typeof v === 'number' ? (Number.isInteger(v) ? "<class 'int'>" : "<class 'float'>") : typeof v === 'boolean' ? "<class 'bool'>" : `<class '${typeof v}'>`;
 
+/** The source text of the file being parsed (to find the line of a key). */
+let currentLines: string[] = [];
+
+/**
+ * Where `key` of the mapping `obj` is: the first line at or after the mapping's start that holds
+ * `key:` (js-yaml reports a block mapping as starting where its parent key ends).
+ */
+function keyPos(obj: unknown, key: string, fallback: SourcePos): SourcePos {
+  const p = posOf(obj) ?? fallback;
+  if (!p.line) return p;
+  const esc = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`(^|[\\s{,-])(["']?)${esc}\\2\\s*:`);
+  for (let i = p.line - 1; i < currentLines.length && i < p.line + 500; i++) {
+    const m = re.exec(currentLines[i]);
+    if (m) return { file: p.file, line: i + 1, col: m.index + m[1].length + 1 };
+  }
+  return p;
+}
+
 /** Bound on group nesting (a guard against pathological YAML). */
 const MAX_DEPTH = 200;
 
 /**
  * Load parsed YAML `data` (from `file`) into `inv`. Throws ParseError naming `file:line` when the
- * structure is wrong; keys Ansible would skip with a warning are added to `inv.warnings`.
+ * structure is wrong (`text`, the file's source, lets errors name the key's line); keys Ansible would skip with a warning are added to `inv.warnings`.
  */
-export function parseYamlInventory(data: unknown, file: string, inv: InventoryBuilder): void {
+export function parseYamlInventory(data: unknown, file: string, inv: InventoryBuilder, text = ''): void {
+  currentLines = text.split('\n');
   const top: SourcePos = posOf(data) ?? { file, line: 1 };
   if (data === null || data === undefined || data === '' || data === false || data === 0 || (isMapping(data) && Object.keys(data).length === 0)) throw new ParseError('Parsed empty YAML file', top);
   if (!isMapping(data)) {
@@ -49,7 +69,7 @@ function parseGroup(group: string, groupData: unknown, parent: object, file: str
     if (typeof groupData[section] === 'string') groupData[section] = { [groupData[section] as string]: null };
     const v = groupData[section];
     if (!(v === null || v === undefined || isMapping(v))) {
-      throw new ParseError(`Invalid "${section}" entry for "${group}" group, requires a dictionary, found "${pyType(v)}" instead.`, posOf(v) ?? where);
+      throw new ParseError(`Invalid "${section}" entry for "${group}" group, requires a dictionary, found "${pyType(v)}" instead.`, keyPos(groupData, section, where));
     }
   }
   for (const key of Object.keys(groupData)) {
@@ -71,7 +91,7 @@ function parseGroup(group: string, groupData: unknown, parent: object, file: str
         for (const pattern of Object.keys(value)) {
           const hostVars = value[pattern] ?? {};
           if (!isMapping(hostVars)) {
-            throw new ParseError(`Invalid data for host '${pattern}' in group '${group}': expected a dictionary, got ${pyType(hostVars)}`, posOf(value) ?? where);
+            throw new ParseError(`Invalid data for host '${pattern}' in group '${group}': expected a dictionary, got ${pyType(hostVars)}`, keyPos(value, pattern, where));
           }
           const { hosts, port } = expandHostPattern(pattern);
           for (const h of hosts) {
