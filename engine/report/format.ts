@@ -120,7 +120,8 @@ export function itemLabel(item: unknown): string {
   if (typeof item === 'boolean') return item ? 'True' : 'False';
   if (typeof item === 'number') return String(item);
   // Python prints dicts/lists with repr; JSON with sorted keys is close and unambiguous.
-  return pyJson(item);
+  // Redact before serializing: JSON escaping could otherwise disguise a secret.
+  return pyJson(redactDeep(item));
 }
 
 /** Zero stats for a host. */
