@@ -4,14 +4,14 @@
  * restarts nspawn after `systemctl reboot` and turns SIGTERM into a clean poweroff).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, chmodSync, existsSync, readdirSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, chmodSync, existsSync, readdirSync, rmSync, copyFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { TsplayError } from '../types.ts';
 import type { LabCache } from './cache.ts';
 import { HOST_APT_REPO, HOST_RPM_REPO } from './recipe.ts';
-import { hostNames, type LabNames } from './naming.ts';
+import { STATE_ROOT, hostNames, type LabNames } from './naming.ts';
 import { createHostNet, deleteHostNet } from './net.ts';
 import { cgroupRoots, containerLeader, isOurs, killCgroup, readPid, removeCgroupTree, signal, waitGone } from './procs.ts';
 import { unmountUnder } from './mounts.ts';
@@ -144,7 +144,11 @@ export async function waitForSsh(l: LabNames, i: number, ip: string, timeoutMs =
     const dead = p.launcher === undefined;
     if (dead || Date.now() - t0 > timeoutMs) {
       const why = dead ? 'its systemd-nspawn exited' : `no ssh answer within ${Math.round(timeoutMs / 1000)} s`;
-      throw new TsplayError(`lab: host ${h.host} (${ip}) failed to boot: ${why}; last 20 console lines:\n${consoleTail(l, i)}\nfull log: ${h.consoleLog}`);
+      // keep the log where the failed host's cleanup will not delete it
+      const kept = join(STATE_ROOT, '.logs', `${l.name}-${h.host}.console.log`);
+      mkdirSync(dirname(kept), { recursive: true });
+      try { copyFileSync(h.consoleLog, kept); } catch { /* no log */ }
+      throw new TsplayError(`lab: host ${h.host} (${ip}) failed to boot: ${why}; last 20 console lines:\n${consoleTail(l, i)}\nfull log: ${kept}`);
     }
     await sleep(150);
   }

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 
 /** Bump to force a rebuild when the build steps (not the data below) change. */
-export const RECIPE_REV = 1;
+export const RECIPE_REV = 3;
 
 /** Packages added to debootstrap's minbase. */
 export const ROOTFS_PACKAGES = [
