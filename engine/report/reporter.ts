@@ -321,7 +321,8 @@ export function createReporter(opts: ReporterOptions): Reporter {
     }
   };
 
-  const onHostResult = (ev: HostResultEvent) => {
+  const onHostResult = (raw: HostResultEvent) => {
+    const ev: HostResultEvent = raw.result && typeof raw.result === 'object' ? raw : { ...raw, result: { changed: false } };
     // An include's own ok result is neither printed nor counted (the `include` event is),
     // as Ansible's default callback returns early for TaskInclude results.
     if (INCLUDE_ACTIONS.has(ev.task.action) && (ev.status === 'ok' || ev.status === 'changed') && ev.item === undefined) return;
@@ -406,7 +407,16 @@ export function createReporter(opts: ReporterOptions): Reporter {
     say(`included: ${file} for ${hosts.join(', ')}`, 'skip');
   };
 
+  /** Never let a malformed event crash the run: say so on stderr and carry on. */
   const sink: EventSink = (ev) => {
+    try {
+      handle(ev);
+    } catch (e) {
+      emit('err', `[WARNING]: reporter could not show a '${(ev as { type?: string })?.type}' event: ${(e as Error)?.message ?? e}`, 'warn');
+    }
+  };
+
+  const handle = (ev: RunEvent) => {
     if (closed) return;
     if (ev.type !== 'include') flushInclude();
     switch (ev.type) {
