@@ -6,7 +6,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { posOf } from '../yaml.ts';
 import { ParseError, type SourcePos } from '../types.ts';
 import type { IncludeNode, Inheritable, Node, Play, Playbook, RoleInfo, TaskNode } from './model.ts';
-import { Reader, fail, isMap, isTemplate, typeName } from './source.ts';
+import { Reader, fail, isMap, isTemplate, itemPos, typeName } from './source.ts';
 import { IMPORT_PLAYBOOK_KEYWORDS } from './keywords.ts';
 import { type Scope, checkUnsupported, readOwn } from './inherit.ts';
 import { type LoadState, type LoaderOptions, newState } from './options.ts';
@@ -39,11 +39,12 @@ function loadPlaybookFile(file: string, st: LoadState, chain: string[], imported
   if (isDir(lib) && !st.libraryDirs.includes(lib)) st.libraryDirs.push(lib);
   try {
     const plays: Play[] = [];
-    for (const entry of data) {
+    for (const [i, entry] of data.entries()) {
+      const at = isMap(entry) ? listPos : itemPos(data, i, listPos);
       if (isMap(entry) && isImport(entry)) {
-        plays.push(...importPlaybook(entry, isImport(entry)!, st, [...chain, file], imported, listPos));
+        plays.push(...importPlaybook(entry, isImport(entry)!, st, [...chain, file], imported, at));
       } else {
-        plays.push(loadPlay(entry, st, listPos, imported));
+        plays.push(loadPlay(entry, st, at, imported));
       }
     }
     return plays;

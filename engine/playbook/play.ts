@@ -4,7 +4,7 @@
  */
 import type { SourcePos } from '../types.ts';
 import type { Node, Play, TaskNode } from './model.ts';
-import { Reader, fail, isMap, isTemplate, typeName } from './source.ts';
+import { Reader, fail, isMap, isTemplate, itemPos, typeName } from './source.ts';
 import { PLAY_KEYWORDS } from './keywords.ts';
 import { type Scope, checkUnsupported, inheritablePart, merge, readOwn, rootScope } from './inherit.ts';
 import type { LoadState } from './options.ts';
@@ -94,8 +94,8 @@ export function loadPlay(ds: unknown, st: LoadState, listPos: SourcePos, importe
   const roles: Node[] = [];
   const roleList = r.list('roles') ?? [];
   const rolesPos = posOf(r.ds.roles) ?? r.pos('roles');
-  for (const entry of roleList) {
-    const ref = parseRoleRef(entry, st, posOf(entry) ?? rolesPos);
+  for (const [i, entry] of roleList.entries()) {
+    const ref = parseRoleRef(entry, st, posOf(entry) ?? itemPos(roleList, i, rolesPos));
     roles.push(...expandRoleRef(ref, scope, st));
   }
   const section = (key: string, handlers = false): Node[] =>

@@ -6,7 +6,8 @@
 import { basename, join, resolve } from 'node:path';
 import type { SourcePos } from '../types.ts';
 import type { BlockNode, IncludeNode, Node, RoleInfo, TaskNode } from './model.ts';
-import { Reader, fail, isMap, isTemplate, typeName } from './source.ts';
+import { Reader, fail, isMap, isTemplate, itemPos, typeName } from './source.ts';
+import { posOf } from '../yaml.ts';
 import { ROLE_REF_KEYWORDS } from './keywords.ts';
 import { nearest } from './suggest.ts';
 import { type OwnKeywords, type Scope, checkUnsupported, inheritablePart, merge, readOwn } from './inherit.ts';
@@ -31,7 +32,7 @@ export interface RoleRef {
 
 /** The directories searched for roles, in Ansible's order (plus the tsplay project's roles/). */
 export function roleSearchPath(st: LoadState, parentRolePath?: string): string[] {
-  const dirs = [join(st.baseDir, 'roles'), ...st.opts.rolesPath.map((p) => resolve(st.pbDir, p))];
+  const dirs = [join(st.baseDir, 'roles'), ...st.opts.rolesPath.map((p) => resolve(p))];
   if (st.opts.projectRoot) dirs.push(join(st.opts.projectRoot, 'roles'));
   if (parentRolePath) dirs.push(resolve(parentRolePath, '..'));
   dirs.push(st.baseDir);
@@ -151,8 +152,8 @@ export function expandRoleRef(ref: RoleRef, scope: Scope, st: LoadState): Node[]
   st.roleStack.push(path);
   try {
     const out: Node[] = [];
-    meta.deps.forEach((d) => {
-      const dref = parseRoleRef(d, st, meta.depsPos, info);
+    meta.deps.forEach((d, i) => {
+      const dref = parseRoleRef(d, st, posOf(d) ?? itemPos(meta.deps, i, meta.depsPos), info);
       out.push(...expandRoleRef(dref, roleScope, st));
     });
     // Seen after the dependencies: a dependency listed again later is skipped, the role itself too.

@@ -199,3 +199,33 @@ export class Reader {
     this.wrong(key, 'a list');
   }
 }
+
+/**
+ * Position of entry INDEX of the loaded sequence LIST (scanning the source for the block
+ * sequence's `- ` markers); the list's own position when it cannot be located.
+ */
+export function itemPos(list: unknown, index: number, fallback?: SourcePos): SourcePos {
+  const p = posOf(list) ?? fallback;
+  if (!p) return { file: '<unknown>' };
+  const lines = p.line ? linesOf(p.file) : undefined;
+  if (!lines || !p.line) return p;
+  let col = -1;
+  let n = -1;
+  for (let i = p.line - 1; i < lines.length; i++) {
+    const text = i === p.line - 1 ? ' '.repeat((p.col ?? 1) - 1) + lines[i].slice((p.col ?? 1) - 1) : lines[i];
+    const trimmed = text.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    const indent = text.length - text.trimStart().length;
+    if (col < 0) {
+      if (!/^-(\s|$)/.test(trimmed)) return p;
+      col = indent;
+    }
+    if (indent < col) break;
+    if (indent === col) {
+      if (!/^-(\s|$)/.test(trimmed)) break;
+      n++;
+      if (n === index) return { file: p.file, line: i + 1, col: indent + 1 };
+    }
+  }
+  return p;
+}

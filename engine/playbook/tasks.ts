@@ -6,7 +6,7 @@ import { dirname, relative } from 'node:path';
 import { posOf } from '../yaml.ts';
 import type { SourcePos } from '../types.ts';
 import type { BlockNode, IncludeNode, LoopControl, Node, TaskNode } from './model.ts';
-import { Reader, fail, isMap, isTemplate, typeName } from './source.ts';
+import { Reader, fail, isMap, isTemplate, itemPos, typeName } from './source.ts';
 import {
   BLOCK_KEYWORDS, HANDLER_KEYWORDS, INCLUDE_KEYWORDS, LOOP_CONTROL_KEYS, META_ACTIONS, ROLE_INCLUDE_ARGS, TASK_KEYWORDS, WITH_LOOPS,
 } from './keywords.ts';
@@ -39,7 +39,7 @@ export function loadNodeList(value: unknown, scope: Scope, st: LoadState, ownerP
   if (st.fileStack.length + st.roleStack.length > MAX_DEPTH) fail(`imports nested deeper than ${MAX_DEPTH} levels`, ownerPos);
   const listPos = posOf(value) ?? ownerPos;
   const out: Node[] = [];
-  for (const entry of value) loadEntry(entry, scope, st, out, listPos);
+  value.forEach((entry, i) => loadEntry(entry, scope, st, out, isMap(entry) ? listPos : itemPos(value, i, listPos)));
   return out;
 }
 
