@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { ExitCode, OptionsError } from '../types.ts';
 import { labDown, labInfo, labStatus, labUp } from './lab.ts';
 import { checkLabName } from './naming.ts';
+import { preflight } from './preflight.ts';
 
 const USAGE = `usage: tsplay lab up [N] [--name NAME]      boot N hosts h1..hN (default 4); prints the inventory path last
        tsplay lab down [--name NAME]          power off and remove the lab
@@ -38,6 +39,7 @@ export async function labMain(argv: string[]): Promise<number> {
   }
   const sub = argv[0];
   const { name, rest } = parse(argv.slice(1));
+  preflight(false);
   switch (sub) {
     case 'up': {
       if (rest.length > 1 || (rest[0] !== undefined && !/^\d+$/.test(rest[0]))) throw new OptionsError(`lab up: expected a host count, got '${rest.join(' ')}'`);

@@ -7,7 +7,8 @@ import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { bootLab, teardownLab, sshRun, labExec, type LabInfo } from '../support/lab.ts';
-import { labInfo, labNames, labStatus, leftovers } from '../../engine/lab/index.ts';
+import { labInfo, labNames, labStatus, leftovers, hostNames } from '../../engine/lab/index.ts';
+import { candidatePrefixes, pickPrefix } from '../../engine/lab/naming.ts';
 import { cgroupPids, cgroupRoots } from '../../engine/lab/procs.ts';
 import { mountsUnder } from '../../engine/lab/mounts.ts';
 
@@ -194,6 +195,23 @@ describe('tsplay lab (real hosts)', function () {
     expect(readFileSync(lab.inventoryPath, 'utf8')).to.include(`h4 ansible_host=${lab.hosts[3].ip}`);
   });
 
+  it('repairs a host whose launcher was SIGKILLed (its nspawn left running) and keeps the others', async () => {
+    const l = labNames(NAME);
+    const before = labInfo(NAME).hosts;
+    const launcher = Number(readFileSync(hostNames(l, 2).launcherPidFile, 'utf8'));
+    const oldNspawn = Number(readFileSync(hostNames(l, 2).nspawnPidFile, 'utf8'));
+    process.kill(launcher, 'SIGKILL');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(labInfo(NAME).hosts[1].running).to.equal(false);
+    lab = await bootLab(NAME, 4);
+    expect(lab.hosts.every((h) => h.running)).to.equal(true);
+    expect(lab.hosts[0].leaderPid).to.equal(before[0].leaderPid);
+    expect(lab.hosts[1].leaderPid).to.not.equal(before[1].leaderPid);
+    expect(existsSync(`/proc/${oldNspawn}`)).to.equal(false);
+    expect(await must(lab, 'h2', 'systemctl is-system-running --wait; hostname')).to.equal('running\nh2');
+    // known_hosts was rewritten with h2's new host key: strict checking still passes (must() above)
+  });
+
   it('runs a second lab side by side on its own subnet and bridge', async () => {
     const other = await bootLab(STALE, 2);
     expect(other.subnet).to.not.equal(lab.subnet);
@@ -233,6 +251,30 @@ describe('tsplay lab (real hosts)', function () {
     expect(await traces(NAME)).to.deep.equal([]);
     // the other engineers' labs and the machine's own links are untouched
     expect(readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim()).to.equal('0');
+  });
+
+  it('refuses to run without root, in one line', async function () {
+    const r = await new Promise<{ rc: number; stderr: string }>((resolve) => {
+      execFile('runuser', ['-u', 'nobody', '--', 'node', 'bin/tsplay.js', 'lab', 'up', '2', '--name', 'tsp-noroot'],
+        { cwd: new URL('../..', import.meta.url).pathname }, (e, _o, stderr) => resolve({ rc: (e as { code?: number } | null)?.code ?? 0, stderr }));
+    });
+    expect(r.rc).to.equal(1);
+    expect(r.stderr.trim()).to.match(/^ERROR! lab: must run as root/);
+    expect(r.stderr.trim().split('\n')).to.have.length(1);
+    expect(existsSync(labNames('tsp-noroot').dir)).to.equal(false);
+  });
+
+  it('derives short interface names and a /24 that avoids taken ones and 198.18.0.0/24', () => {
+    const long = labNames('a-very-long-lab-name-of-32-chars');
+    expect(long.bridge.length).to.be.at.most(15);
+    expect(hostNames(long, 200).veth.length).to.be.at.most(15);
+    expect(candidatePrefixes()).to.not.include('198.18.0');
+    expect(candidatePrefixes()).to.have.length(510);
+    const p = pickPrefix('x', new Set());
+    expect(pickPrefix('x', new Set([p]))).to.not.equal(p);
+    const allButOne = new Set(candidatePrefixes().filter((c) => c !== '198.19.7'));
+    expect(pickPrefix('x', allButOne)).to.equal('198.19.7');
+    expect(() => pickPrefix('x', new Set(candidatePrefixes()))).to.throw(/no free \/24/);
   });
 
   it('fails with one clear line for bad input', async () => {
