@@ -69,6 +69,55 @@ function parsePostfix(this: any, node: any): any {
   return node;
 }
 
+/**
+ * String literals the Ansible way: Ansible doubles backslashes inside Jinja string literals
+ * before Jinja unescapes them, so `'\d+'` reaches the filter as `\d+` (backslashes are literal). Only an escaped
+ * quote (`'it\'s'`) is special.
+ */
+function parseStringLiteral(this: any, delimiter: string): string {
+  this.forward();
+  let str = '';
+  while (!this.isFinished() && this.current() !== delimiter) {
+    const cur = this.current();
+    if (cur === '\\' && this.str.charAt(this.index + 1) === delimiter) {
+      this.forward();
+      str += delimiter;
+      this.forward();
+    } else {
+      str += cur;
+      this.forward();
+    }
+  }
+  if (this.isFinished()) throw new Error(`unterminated string literal`);
+  this.forward();
+  return str;
+}
+
+/** A tokenizer where `}}` inside an open `{ ... }` dict literal closes the dict, as in Jinja. */
+function tokenizer(src: string): any {
+  const tk = lexer.lex(src, { trimBlocks: true });
+  tk._parseString = parseStringLiteral;
+  const next = tk.nextToken.bind(tk);
+  let depth = 0;
+  tk.nextToken = function (): any {
+    if (tk.in_code && depth > 0 && tk.str.charAt(tk.index) === '}') {
+      const lineno = tk.lineno;
+      const colno = tk.colno;
+      tk.forward();
+      depth--;
+      return { type: lexer.TOKEN_RIGHT_CURLY, value: '}', lineno, colno };
+    }
+    const tok = next();
+    if (tok) {
+      if (tok.type === lexer.TOKEN_LEFT_CURLY) depth++;
+      else if (tok.type === lexer.TOKEN_RIGHT_CURLY) depth = Math.max(0, depth - 1);
+      else if (tok.type === lexer.TOKEN_VARIABLE_END || tok.type === lexer.TOKEN_BLOCK_END || tok.type === lexer.TOKEN_VARIABLE_START || tok.type === lexer.TOKEN_BLOCK_START) depth = 0;
+    }
+    return tok;
+  };
+  return tk;
+}
+
 const cache = new Map<string, Node>();
 const CACHE_MAX = 20000;
 
@@ -87,7 +136,7 @@ export function parseTemplate(src: string, pos?: SourcePos): Node {
   if (hit) return hit;
   let root: Node;
   try {
-    const p = new ParserClass(lexer.lex(src, { trimBlocks: true }));
+    const p = new ParserClass(tokenizer(src));
     p.parsePostfix = parsePostfix;
     root = p.parseAsRoot();
   } catch (e: any) {

@@ -73,9 +73,56 @@ function plain(v: unknown): unknown {
   return v;
 }
 
+function isScalar(v: unknown): boolean {
+  return v === null || typeof v !== 'object' || v instanceof Date;
+}
+
+function flow(v: unknown): string {
+  return yaml.dump(v, { schema: ANSIBLE_SCHEMA, flowLevel: 0, lineWidth: -1, noRefs: true }).replace(/\n$/, '');
+}
+
+function isLeaf(v: unknown): boolean {
+  if (isScalar(v)) return true;
+  return (Array.isArray(v) ? v : Object.values(v as object)).every(isScalar);
+}
+
+function block(v: unknown, pad: string, step: string, out: string[]): void {
+  if (Array.isArray(v)) {
+    for (const item of v) {
+      if (isLeaf(item)) out.push(`${pad}- ${flow(item)}`);
+      else {
+        const sub: string[] = [];
+        block(item, pad + '  ', step, sub);
+        sub[0] = `${pad}- ${sub[0].slice(pad.length + 2)}`;
+        out.push(...sub);
+      }
+    }
+    return;
+  }
+  const d = v as Record<string, unknown>;
+  for (const k of Object.keys(d)) {
+    const key = flow(k);
+    const val = d[k];
+    if (isLeaf(val)) out.push(`${pad}${key}: ${flow(val)}`);
+    else {
+      out.push(`${pad}${key}:`);
+      block(val, Array.isArray(val) ? pad : pad + step, step, out);
+    }
+  }
+}
+
+/** PyYAML's default_flow_style=None output: block style, collections of scalars in flow style. */
+function toYamlMixed(v: unknown, indent: number): string {
+  const p = plain(v);
+  if (isLeaf(p)) return flow(p) + '\n';
+  const out: string[] = [];
+  block(p, '', ' '.repeat(indent), out);
+  return out.join('\n') + '\n';
+}
+
 function toYaml(v: unknown, indent: number): string {
   try {
-    return yaml.dump(plain(v), { schema: ANSIBLE_SCHEMA, indent, lineWidth: -1, noRefs: true, noArrayIndent: indent === 2 });
+    return yaml.dump(plain(v), { schema: ANSIBLE_SCHEMA, indent, lineWidth: -1, noRefs: true, noArrayIndent: true });
   } catch (e: any) {
     throw new ExprError(`to_yaml: ${e.message}`);
   }
@@ -100,7 +147,13 @@ defineFilters({
       throw new ExprError(`from_json: invalid JSON: ${e.message}`);
     }
   },
-  to_yaml: (v, a, kw) => toYaml(v, toInt(kw.indent ?? 2, 'indent')),
+  to_yaml: (v, a, kw) => {
+    try {
+      return toYamlMixed(v, toInt(kw.indent ?? 2, 'indent'));
+    } catch (e: any) {
+      throw e instanceof ExprError ? e : new ExprError(`to_yaml: ${e.message}`);
+    }
+  },
   to_nice_yaml: (v, a, kw) => toYaml(v, toInt(kw.indent ?? a[0] ?? 4, 'indent')),
   from_yaml: (v) => {
     if (typeof v !== 'string') return v;

@@ -125,9 +125,14 @@ defineFilters({
   truncate: (v, a, kw) => {
     const s = str(v, 'truncate');
     const len = toInt(a[0] ?? kw.length ?? 255, 'length');
+    const killwords = toBool(a[1] ?? kw.killwords ?? false);
     const end = toStr(a[2] ?? kw.end ?? '...');
-    if (s.length <= len) return s;
-    return s.slice(0, Math.max(0, len - end.length)) + end;
+    const leeway = toInt(a[3] ?? kw.leeway ?? 5, 'leeway');
+    if (s.length <= len + leeway) return s;
+    if (killwords) return s.slice(0, Math.max(0, len - end.length)) + end;
+    const head = s.slice(0, Math.max(0, len - end.length));
+    const i = head.lastIndexOf(' ');
+    return (i >= 0 ? head.slice(0, i) : head) + end;
   },
   wordcount: (v) => pySplit(str(v, 'wordcount')).length,
   regex_replace: (v, a, kw) => {
