@@ -57,7 +57,7 @@ export interface ReporterOptions {
 /** The reporter: feed `sink` every event, call `close()` at the end. */
 export interface Reporter {
   sink: EventSink;
-  /** Flush pending output (and the --json document if no recap event came). Idempotent. */
+  /** Flush pending output and write the --json document. Idempotent. */
   close(): void;
   /** Recap counters per host so far (Ansible's counting rules). */
   stats(): Record<string, HostStats>;
@@ -357,16 +357,23 @@ export function createReporter(opts: ReporterOptions): Reporter {
     return all;
   };
 
-  const writeJson = (extra?: Record<string, HostStats>) => {
+  /** Hosts the recap events named (kept for --json when the reporter never saw them). */
+  const recapOnly: Record<string, HostStats> = {};
+  const writeJson = () => {
     if (jsonWritten) return;
     jsonWritten = true;
-    const doc = redactDeep(json.document(mergedStats(extra)));
+    const doc = redactDeep(json.document(mergedStats(recapOnly)));
     out.write(redact(pyJson(doc, 4)) + "\n");
   };
 
   const onRecap = (ev: Extract<RunEvent, { type: 'recap' }>) => {
     finalizeAll();
-    if (opts.json) return writeJson(ev.stats);
+    // --json: the document is written once, at close(), so several playbooks in one run
+    // (one recap event each) still give ONE document with all their plays.
+    if (opts.json) {
+      for (const [h, s] of Object.entries(ev.stats ?? {})) recapOnly[h] ??= { ...s };
+      return;
+    }
     const all = mergedStats(ev.stats);
     say('');
     say(banner('PLAY RECAP', columns()));

@@ -92,4 +92,19 @@ describe('report/--json (shape of the ansible.posix json callback)', () => {
     r.close();
     expect(JSON.parse(out.text).stats.h1.ok).to.equal(1);
   });
+
+  it('several playbooks (one recap each) still give ONE document, written at close()', () => {
+    const { r, out, emit } = capture({ json: true });
+    for (const name of ['one', 'two']) {
+      emit({ type: 'playbook_start', file: `${name}.yml` });
+      emit({ type: 'play_start', name, hosts: ['h1'], uid: name });
+      runTask(emit, task(`t ${name}`), [{ status: 'changed', result: { changed: true } }]);
+      emit({ type: 'recap', stats: {}, durationMs: 1, slowest: [] });
+      expect(out.text).to.equal('');
+    }
+    r.close();
+    const doc = JSON.parse(out.text);
+    expect(doc.plays.map((p: { play: { name: string } }) => p.play.name)).to.deep.equal(['one', 'two']);
+    expect(doc.stats.h1).to.include({ ok: 2, changed: 2 });
+  });
 });
