@@ -72,14 +72,13 @@ async function setupVault(o: CommonOptions): Promise<void> {
   expr.setVaultDecryptor(inline);
 }
 
-function tagsOf(nodes: readonly Node[], out: Set<string>): void {
+function tagsOf(nodes: readonly Node[], filter: TagFilter, out: Set<string>): void {
   for (const n of nodes) {
-    for (const t of n.tags) out.add(t);
     if (n.kind === 'block') {
-      tagsOf(n.block, out);
-      tagsOf(n.rescue, out);
-      tagsOf(n.always, out);
-    }
+      tagsOf(n.block, filter, out);
+      tagsOf(n.rescue, filter, out);
+      tagsOf(n.always, filter, out);
+    } else if (shouldRunTags(n.tags, filter)) for (const t of n.tags) out.add(t);
   }
 }
 
@@ -119,7 +118,7 @@ export function listing(pb: Playbook, file: string, inv: Inventory, limit: strin
     }
     if (o.listTags) {
       const tags = new Set<string>(play.tags);
-      tagsOf(nodes, tags);
+      tagsOf(nodes, filter, tags);
       lines.push(`      TASK TAGS: [${[...tags].sort().join(', ')}]`);
     }
   });

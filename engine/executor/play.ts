@@ -183,6 +183,9 @@ export async function runPlay(run: RunCtx, play: Play, playIndex: number, allowe
     if (pr.stopPlay) break;
     scope.playHosts = hosts.filter((h) => !pr.state.has(h) || isActive(pr, h));
   }
-  const code = run.unreachableHosts.size > 0 ? RUN_UNREACHABLE_HOSTS : anyFailed ? RUN_FAILED_HOSTS : RUN_OK;
+  // ansible-core 2.14 returns 2 after a run in which any host failed, even when a later play
+  // succeeded on the remaining hosts (verified with ansible-playbook), and 4 once any host
+  // was unreachable.
+  const code = run.unreachableHosts.size > 0 ? RUN_UNREACHABLE_HOSTS : anyFailed || run.failedHosts.size > 0 ? RUN_FAILED_HOSTS : RUN_OK;
   return { code, breakPlaybook };
 }

@@ -3,7 +3,7 @@
  * engine/expr, engine/modules, engine/connection (pool + params), engine/facts,
  * engine/playbook (run-time loader API), engine/inventory.
  */
-import { evaluate, evalCondition, templateValue, isOmit, renderString } from '../expr/index.ts';
+import { evaluate, evalCondition, templateValue, isOmit } from '../expr/index.ts';
 import { getModule, isModuleName, suggestModule } from '../modules/registry.ts';
 import { runModule } from '../modules/runner.ts';
 import { ConnectionPool } from '../connection/pool.ts';
@@ -13,6 +13,7 @@ import { loadTaskFile, loadRoleForInclude, type LoaderOptions } from '../playboo
 import { loadVarsFile } from '../inventory/varsfiles.ts';
 import { selectHosts, groupNames, groupsVar, hostVarLayers, clearVarsCache, type Inventory } from '../inventory/index.ts';
 import { prompt } from '../prompt.ts';
+import { renderTemplate } from '../template/handlebars.ts';
 import type { Services } from './services.ts';
 import type { MutableInventory } from './context.ts';
 import { CONTROLLER_ACTIONS } from './actions.ts';
@@ -66,7 +67,7 @@ export function realServices(opts: { cli: ConnCliOptions; loader: LoaderOptions;
     loadTaskFile: (path, parent) => loadTaskFile(path, parent, opts.loader),
     loadRoleForInclude: (name, from, parent) => loadRoleForInclude(name, from, parent, opts.loader),
     loadVarsFile,
-    renderTemplate: opts.renderTemplate ?? ((text, vars) => String(renderString(text, vars))),
+    renderTemplate: opts.renderTemplate ?? ((text, vars, name) => renderTemplate(text, vars, name)),
     prompt: (q, hidden) => prompt(q, hidden),
     closeAll: () => pool.closeAll(),
   };
