@@ -8,7 +8,7 @@ import { ParseError, type SourcePos } from '../types.ts';
 import type { IncludeNode, Inheritable, Node, Play, Playbook, RoleInfo, TaskNode } from './model.ts';
 import { Reader, fail, isMap, isTemplate, itemPos, typeName } from './source.ts';
 import { IMPORT_PLAYBOOK_KEYWORDS } from './keywords.ts';
-import { type Scope, checkUnsupported, readOwn } from './inherit.ts';
+import { type Scope, checkUnsupported, merge, inheritablePart, readOwn } from './inherit.ts';
 import { type LoadState, type LoaderOptions, newState } from './options.ts';
 import { readYaml, isDir, isFile } from './files.ts';
 import { checkKeys, loadTasksFrom } from './tasks.ts';
@@ -94,8 +94,17 @@ function stateFor(parent: Inheritable, opts: LoaderOptions): LoadState {
   return st;
 }
 
+const INHERITABLE_FIELDS = [
+  'become', 'becomeUser', 'becomeMethod', 'becomeFlags', 'environment', 'ignoreErrors', 'ignoreUnreachable', 'noLog',
+  'checkMode', 'diff', 'delegateTo', 'runOnce', 'anyErrorsFatal', 'throttle', 'connection', 'remoteUser', 'port',
+  'timeout', 'delegateFacts', 'role',
+] as const;
+
+/** Only the Inheritable fields of a node (an IncludeNode's loop/target must not leak into its children). */
 function scopeFrom(parent: Inheritable): Scope {
-  return { ...parent, when: [...parent.when], tags: [...parent.tags], vars: { ...parent.vars } };
+  const s: Scope = { when: [...parent.when], tags: [...parent.tags], vars: { ...parent.vars }, baseDir: parent.baseDir, pos: parent.pos };
+  for (const f of INHERITABLE_FIELDS) if (parent[f] !== undefined) (s as unknown as Record<string, unknown>)[f] = parent[f];
+  return s;
 }
 
 /**
@@ -132,4 +141,14 @@ export function loadRoleForInclude(
   const nodes = expandRoleRef({ name, pos: parent.pos, own: {}, params: {}, from, parentRole: undefined }, scopeFrom(parent), st);
   const role = st.play.roleInfos[st.play.roleInfos.length - 1];
   return { nodes, handlers: st.play.roleHandlers, role };
+}
+
+/**
+ * The parent to pass to loadTaskFile / loadRoleForInclude for an IncludeNode: the include's
+ * own effective keywords with its `apply:` keywords (when, tags, become, ...) merged in.
+ */
+export function includeParent(node: IncludeNode): Inheritable {
+  if (!node.apply) return inheritablePart(scopeFrom(node));
+  const r = new Reader(node.apply, 'apply', node.pos);
+  return inheritablePart(merge(scopeFrom(node), readOwn(r), node.pos));
 }
