@@ -307,7 +307,13 @@ export type RunEvent =
       durationMs: number;
     }
   | { type: 'task_end'; task: TaskInfo; durationMs: number }
-  | { type: 'include'; file: string; host: string }
+  | {
+      type: 'include';
+      file: string;
+      host: string;
+      /** the include_tasks/include_role task, so its `TASK [...]` banner is shown (optional) */
+      task?: TaskInfo;
+    }
   | { type: 'warning'; msg: string }
   | { type: 'deprecation'; msg: string }
   | { type: 'verbose'; level: number; msg: string; host?: string }

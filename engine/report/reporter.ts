@@ -464,6 +464,10 @@ export function createReporter(opts: ReporterOptions): Reporter {
         // ansible-core 2.14 counts an include_tasks/include_role as ok once per host
         // (verified: a play with only `include_tasks: empty.yml` recaps ok=1).
         (stats[ev.host] ??= emptyStats()).ok++;
+        if (ev.task && !opts.json && lastBanner !== ev.task.uid) {
+          flushInclude();
+          printBanner(ev.task);
+        }
         if (pendingInclude && pendingInclude.file === ev.file) {
           if (!pendingInclude.hosts.includes(ev.host)) pendingInclude.hosts.push(ev.host);
         } else {

@@ -199,6 +199,16 @@ describe('report/reporter: default output', () => {
     expect(out.text).to.include('skipping: no hosts matched\n');
   });
 
+  it('an include event carrying its task shows the TASK banner first, as Ansible does', () => {
+    const { r, out, emit } = capture();
+    const inc = task('inc', 'include_tasks');
+    emit({ type: 'include', file: '/p/inc.yml', host: 'h1', task: inc });
+    emit({ type: 'include', file: '/p/inc.yml', host: 'h2', task: inc });
+    runTask(emit, task('debug', 'debug'), [{ status: 'ok', result: { changed: false, msg: 'inc' } }]);
+    r.close();
+    expect(out.text).to.match(/^\nTASK \[inc\] \*+\nincluded: \/p\/inc.yml for h1, h2\n\nTASK \[debug\] \*+\nok: \[h1\] => \{\n    "msg": "inc"\n\}\n$/);
+  });
+
   it('prints item failures of a loop, then only ...ignoring for the loop (Ansible 2.14)', () => {
     const { r, out, emit } = capture();
     runTask(emit, task('loop fail'), [
