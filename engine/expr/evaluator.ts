@@ -11,7 +11,7 @@ import { callMethod } from './methods.ts';
 import { parseTemplate, shortSrc, type Node } from './parse.ts';
 import { bareName, type CallCtx, filters, lookups, tests } from './registry.ts';
 import {
-  OMIT, Undefined, asStr, hasOwn, isDict, objDesc, pyCmp, pyEq, pyIn, pyIter, pyRepr, pyStr, toInt, truthy, typeName,
+  OMIT, Undefined, asStr, setKey, hasOwn, isDict, objDesc, pyCmp, pyEq, pyIn, pyIter, pyRepr, pyStr, toInt, truthy, typeName,
 } from './values.ts';
 import { percentFormat } from './format.ts';
 
@@ -117,7 +117,7 @@ export function deep(v: unknown, ctx: Ctx, depth = 0): unknown {
       const r = fix((v as any)[k]);
       if (r !== (v as any)[k]) {
         if (out === v) out = { ...v };
-        out[k] = r;
+        setKey(out, k, r);
       }
     }
   }
@@ -341,10 +341,10 @@ function callGlobal(name: string, args: unknown[], kw: Record<string, unknown>, 
         const items = isDict(a) ? Object.entries(a) : pyIter(a);
         for (const it of items) {
           if (!Array.isArray(it) || it.length !== 2) throw new ExprError('dict() needs key/value pairs');
-          out[pyStr(it[0])] = it[1];
+          setKey(out, pyStr(it[0]), it[1]);
         }
       }
-      for (const k of Object.keys(kw)) out[k] = kw[k];
+      for (const k of Object.keys(kw)) setKey(out, k, kw[k]);
       return out;
     }
     case 'zip':
@@ -457,7 +457,7 @@ export function ev(n: Node, ctx: Ctx): unknown {
         const k = p.key.typename === 'Symbol' ? need(lookupVar(p.key.value, ctx), ctx) : need(ev(p.key, ctx), ctx);
         const ks = asStr(k) ?? (typeof k === 'number' || typeof k === 'boolean' || k === null ? pyStr(k) : undefined);
         if (ks === undefined) throw new ExprError(`unhashable type: '${typeName(k)}'`, ctx.opts.pos);
-        out[ks] = need(ev(p.value, ctx), ctx);
+        setKey(out, ks, need(ev(p.value, ctx), ctx));
       }
       return out;
     }

@@ -9,7 +9,7 @@ import { type Ctx, type ExprOptions, newRun } from './context.ts';
 import { ExprError } from './errors.ts';
 import { applyFilter, applyTest, ev, hasMarkers, need, deep, renderIn } from './evaluator.ts';
 import { parseExpression, shortSrc } from './parse.ts';
-import { isDict, truthy, asStr, OMIT } from './values.ts';
+import { isDict, truthy, asStr, OMIT, setKey } from './values.ts';
 import './filters/index.ts';
 import './tests.ts';
 import './lookups.ts';
@@ -113,11 +113,11 @@ export function templateValue(v: unknown, vars: Record<string, unknown>, opts?: 
           out = {};
           for (const k2 of Object.keys(v)) {
             if (k2 === k) break;
-            out[k2] = v[k2];
+            setKey(out, k2, v[k2]);
           }
         }
       }
-      if (out) out[nk] = r;
+      if (out) setKey(out, nk, r);
     }
     return out ?? v;
   }

@@ -4,7 +4,7 @@
  */
 import { ExprError } from '../errors.ts';
 import { type CallCtx, defineFilters } from '../registry.ts';
-import { Undefined, asStr, isDict, pyCmp, pyEq, pyIter, pyRepr, pyStr, toInt, truthy, typeName } from '../values.ts';
+import { Undefined, asStr, isDict, setKey, pyCmp, pyEq, pyIter, pyRepr, pyStr, toInt, truthy, typeName } from '../values.ts';
 import { toBool } from './core.ts';
 
 /** A hashable key for Python-equal values (True == 1, dict key order ignored). */
@@ -82,7 +82,7 @@ function mergeDicts(a: Record<string, unknown>, b: Record<string, unknown>, recu
   for (const k of Object.keys(b)) {
     const x = out[k];
     const y = b[k];
-    if (recursive && isDict(x) && isDict(y)) out[k] = mergeDicts(x, y, true, listMerge);
+    if (recursive && isDict(x) && isDict(y)) setKey(out, k, mergeDicts(x, y, true, listMerge));
     else if (Object.prototype.hasOwnProperty.call(out, k) && Array.isArray(x) && Array.isArray(y)) {
       switch (listMerge) {
         case 'replace': out[k] = y; break;
@@ -93,7 +93,7 @@ function mergeDicts(a: Record<string, unknown>, b: Record<string, unknown>, recu
         case 'prepend_rp': out[k] = [...y, ...x.filter((e) => !y.some((f) => pyEq(e, f)))]; break;
         default: throw new ExprError(`combine: unknown list_merge '${listMerge}'`);
       }
-    } else out[k] = y;
+    } else setKey(out, k, y);
   }
   return out;
 }
@@ -280,7 +280,7 @@ defineFilters({
     for (const it of list(v, 'items2dict')) {
       const d = dict(it, 'items2dict item');
       if (!(kn in d) || !(vn in d)) throw new ExprError(`items2dict: item ${pyRepr(d)} has no '${kn}' or '${vn}' key`);
-      out[pyStr(d[kn])] = d[vn];
+      setKey(out, pyStr(d[kn]), d[vn]);
     }
     return out;
   },

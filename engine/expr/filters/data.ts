@@ -8,7 +8,7 @@ import { ANSIBLE_SCHEMA, UnsafeText, VaultText } from '../../yaml.ts';
 import { md5Crypt, randomSalt, shaCrypt } from '../crypt.ts';
 import { ExprError } from '../errors.ts';
 import { defineFilters } from '../registry.ts';
-import { OMIT, OMIT_STRING, Undefined, asStr, isDict, pyStr, toInt, typeName } from '../values.ts';
+import { OMIT, OMIT_STRING, Undefined, asStr, isDict, setKey, pyStr, toInt, typeName } from '../values.ts';
 import { toBool } from './core.ts';
 
 function jsonStr(s: string, ascii: boolean): string {
@@ -67,7 +67,7 @@ function plain(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(plain);
   if (isDict(v)) {
     const o: Record<string, unknown> = {};
-    for (const k of Object.keys(v)) o[k] = plain(v[k]);
+    for (const k of Object.keys(v)) setKey(o, k, plain(v[k]));
     return o;
   }
   return v;
