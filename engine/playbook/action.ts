@@ -4,8 +4,9 @@
  * Unknown keys are reported as an unknown keyword or an unknown module, with a suggestion.
  */
 import { Reader, isMap, isTemplate, typeName } from './source.ts';
+import { UnsafeText } from '../yaml.ts';
 import { FREEFORM_MODULES, LOADER_ACTIONS, RAW_PARAM_MODULES, canonicalModule } from './keywords.ts';
-import { nearest, didYouMean } from './suggest.ts';
+import { nearest, didYouMean, editDistance } from './suggest.ts';
 import { parseKv, splitArgs, SplitArgsError } from './splitargs.ts';
 import type { LoadState } from './options.ts';
 
@@ -47,6 +48,7 @@ function normalizeArgs(r: Reader, key: string, action: string, value: unknown, s
   if (value === null || value === undefined) return {};
   if (isMap(value)) return { ...value };
   if (typeof value === 'string') return split(r, key, value, FREEFORM_MODULES.has(action));
+  if (value instanceof UnsafeText) return { _raw_params: value };
   if ((typeof value === 'number' || typeof value === 'boolean') && (RAW_PARAM_MODULES.has(action) || st.opts.isFreeForm?.(action))) {
     return { _raw_params: String(value) };
   }
@@ -107,7 +109,10 @@ export function parseAction(r: Reader, keywords: Set<string>, st: LoadState): Pa
     const u = unknown[0];
     const kw = nearest(u, keywords);
     const hasModule = modules.length > 0 || explicit !== undefined;
-    if (hasModule || (kw && kw.distance <= 2)) {
+    // With no module in the task, the unknown key is a misspelled module unless a keyword is clearly nearer.
+    const mod = st.opts.suggestModule?.(canonicalModule(u));
+    const modDist = mod ? editDistance(canonicalModule(u).toLowerCase(), mod.toLowerCase()) : Infinity;
+    if (hasModule || (kw && kw.distance <= 2 && kw.distance < modDist)) {
       r.fail(u, `unknown ${r.what} keyword '${u}'${didYouMean(kw?.name)}`);
     }
     unknownModule(r, u, u, st);

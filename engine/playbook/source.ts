@@ -41,16 +41,27 @@ export function keyPos(obj: unknown, key: string, fallback?: SourcePos): SourceP
   const lines = p.line ? linesOf(p.file) : undefined;
   if (!lines || !p.line) return p;
   const re = new RegExp(`(^|[\\s{,-])(["']?)${escapeRe(key)}\\2\\s*:`);
-  const col = p.col ?? 1;
-  for (let i = p.line - 1; i < lines.length && i < p.line - 1 + 2000; i++) {
+  let col = p.col ?? 1;
+  let start = p.line - 1;
+  // A block mapping given as a key's value starts on the next line: `key:\n  a: 1`.
+  const rest = (lines[start] ?? '').slice(col - 1).trim();
+  if (rest === '' || rest.startsWith('#')) {
+    for (start = start + 1; start < lines.length; start++) {
+      const t = lines[start].trim();
+      if (t !== '' && !t.startsWith('#')) break;
+    }
+    if (start >= lines.length) return p;
+    col = lines[start].length - lines[start].trimStart().length + 1;
+  }
+  for (let i = start; i < lines.length && i < start + 2000; i++) {
     const text = lines[i];
-    if (i > p.line - 1) {
+    if (i > start) {
       const trimmed = text.trim();
       if (trimmed === '' || trimmed.startsWith('#')) continue;
       const indent = text.length - text.trimStart().length;
       if (indent < col - 1) break;
     }
-    const from = i === p.line - 1 ? Math.max(0, col - 2) : 0;
+    const from = i === start ? Math.max(0, col - 2) : 0;
     const m = re.exec(text.slice(from));
     if (m) return { file: p.file, line: i + 1, col: from + m.index + m[1].length + 1 };
   }
@@ -59,7 +70,7 @@ export function keyPos(obj: unknown, key: string, fallback?: SourcePos): SourceP
 
 /** Throw a ParseError at `pos`. */
 export function fail(msg: string, pos: SourcePos | undefined): never {
-  throw new ParseError(msg, pos ?? { file: '<unknown>' });
+  throw new ParseError(msg.replace(/\r?\n/g, '\\n'), pos ?? { file: '<unknown>' });
 }
 
 /** A short description of a YAML value's type for error messages. */
