@@ -4,7 +4,7 @@
  * dicts/lists/strings only, so prototypes (`__proto__`, `constructor`) are unreachable.
  */
 import { UnsafeText, VaultText } from '../yaml.ts';
-import { ParseError, TsplayError } from '../types.ts';
+import { ParseError, TsplayError, UndefinedVariableError } from '../types.ts';
 import { type Ctx, MAX_DEPTH, MAX_STEPS, MAX_STRING, VARS_SCOPE } from './context.ts';
 import { ExprError, undefinedError } from './errors.ts';
 import { callMethod } from './methods.ts';
@@ -72,9 +72,21 @@ function renderVarString(s: string, scope: Record<string, unknown>, ctx: Ctx, na
   }
 }
 
-/** Resolve one value read from the variables: vault, unsafe text, lazy template strings. */
+/**
+ * Resolve one value read from the variables: vault, unsafe text, lazy template strings.
+ * A variable whose template uses an undefined variable becomes Undefined (as in Ansible), so
+ * `| default()` and `is defined` still work on it; any other use reports the inner variable.
+ */
 export function resolveLeaf(v: unknown, scope: Record<string, unknown>, ctx: Ctx, name: string): unknown {
-  if (typeof v === 'string') return hasMarkers(v) ? renderVarString(v, scope, ctx, name) : v;
+  if (typeof v === 'string') {
+    if (!hasMarkers(v)) return v;
+    try {
+      return renderVarString(v, scope, ctx, name);
+    } catch (e) {
+      if (e instanceof UndefinedVariableError) return new Undefined(e.variable, `${e.message.replace(/ \(in "[^]*"\)$/, '')} (in variable '${name}')`);
+      throw e;
+    }
+  }
   if (v instanceof UnsafeText) return v.text;
   if (v instanceof VaultText) {
     if (!vaultDecryptor) throw new ExprError(`cannot use vaulted variable '${name}': no vault password given`, ctx.opts.pos);
