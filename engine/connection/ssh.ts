@@ -71,7 +71,9 @@ async function loadKeys(files: readonly string[], hooks: SshHooks): Promise<{ ke
     }
     let pass = passphraseCache.get(file);
     if (pass === undefined) {
-      pass = hooks.passphrase ? await hooks.passphrase(file) : await promptHidden(`Enter passphrase for key '${file}': `);
+      if (hooks.passphrase) pass = await hooks.passphrase(file);
+      else if (!process.stdin.isTTY) throw new TsplayError(`private key ${file} is encrypted and there is no terminal to ask for its passphrase (load it into ssh-agent, or run from a terminal)`);
+      else pass = await promptHidden(`Enter passphrase for key '${file}': `);
     }
     parsed = utils.parseKey(data, pass);
     if (parsed instanceof Error) throw new TsplayError(`cannot decrypt private key ${file}: wrong passphrase`);

@@ -300,6 +300,53 @@ describe('lab: SSH connection layer', function () {
       expect(redact('Bad-Login-Pw-3301')).to.equal('********');
     });
 
+    it('key types ed25519, rsa, ecdsa; an encrypted key asks for its passphrase; no TTY fails clearly', async () => {
+      const d = mkdtempSync(join(tmpdir(), 'tsp-keys-'));
+      const gen = (name: string, type: string, pass = '') => {
+        execFileSync('ssh-keygen', ['-q', '-t', type, ...(type === 'rsa' ? ['-b', '2048'] : []), '-N', pass, '-C', `tsp-${name}`, '-f', join(d, name)]);
+        return readFileSync(join(d, `${name}.pub`), 'utf8').trim();
+      };
+      const pubs = [gen('ed', 'ed25519'), gen('rsa', 'rsa'), gen('ec', 'ecdsa'), gen('enc', 'ed25519', 'Key-Pass-Phrase-61')];
+      await inHost('h1', `printf '%s\\n' ${pubs.map((p) => `'${p}'`).join(' ')} >> /root/.ssh/authorized_keys`);
+      const env = { sshConfig: [], env: {}, fileExists: () => false };
+      const withKey = (file: string) =>
+        connParamsFor('h1', { ansible_host: ipOf('h1'), ansible_user: 'root', ansible_ssh_private_key_file: file, ansible_ssh_common_args: `-o UserKnownHostsFile=${lab.knownHostsPath}` }, {}, env);
+      for (const k of ['ed', 'rsa', 'ec']) {
+        const c = await open(withKey(join(d, k)));
+        expect((await c.exec('echo ok')).stdout, k).to.equal('ok\n');
+      }
+      let asked = '';
+      const c = await SshConnection.open(withKey(join(d, 'enc')), { passphrase: async (f) => ((asked = f), 'Key-Pass-Phrase-61') });
+      opened.push(c);
+      expect(asked).to.equal(join(d, 'enc'));
+      expect((await c.exec('echo enc-ok')).stdout).to.equal('enc-ok\n');
+      // without a hook and without a TTY (mocha's stdin is not one in CI): a clear error
+      if (!process.stdin.isTTY) {
+        const encCopy = join(d, 'enc2');
+        writeFileSync(encCopy, readFileSync(join(d, 'enc')), { mode: 0o600 });
+        const e = await rejection(SshConnection.open(withKey(encCopy)));
+        expect(e).to.be.instanceOf(UnreachableError);
+        expect(e.message).to.match(/private key .*enc2 is encrypted and there is no terminal to ask for its passphrase/);
+      }
+    });
+
+    it('ssh-agent (SSH_AUTH_SOCK) authenticates without any key file', async () => {
+      const d = mkdtempSync(join(tmpdir(), 'tsp-agent-'));
+      const sock = join(d, 'agent.sock');
+      const out = execFileSync('ssh-agent', ['-a', sock, '-s']).toString();
+      const pid = Number(/SSH_AGENT_PID=(\d+)/.exec(out)![1]);
+      try {
+        execFileSync('ssh-add', [lab.keyPath], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: 'ignore' });
+        const p = connParamsFor('h1', { ansible_host: ipOf('h1'), ansible_user: 'root', ansible_ssh_common_args: `-o UserKnownHostsFile=${lab.knownHostsPath}` }, {}, { sshConfig: [], env: { SSH_AUTH_SOCK: sock }, fileExists: () => false });
+        expect(p.identityFiles).to.deep.equal([]);
+        expect(p.agentSocket).to.equal(sock);
+        const c = await open(p);
+        expect((await c.exec('echo agent-ok')).stdout).to.equal('agent-ok\n');
+      } finally {
+        process.kill(pid, 'SIGTERM');
+      }
+    });
+
     it('ProxyJump: h2 reached through h1 (the session on h2 comes from h1)', async () => {
       const p = params('h2', {}, `-o UserKnownHostsFile=${lab.knownHostsPath} -o StrictHostKeyChecking=yes -o ProxyJump=root@${ipOf('h1')}`);
       expect(p.proxyJump).to.have.length(1);
