@@ -210,10 +210,12 @@ async function executeOnce(pr: PlayRun, task: TaskNode, host: string, vars: Reco
       return out;
     }
     if (attempt < retries) {
-      pr.run.emit({ type: 'verbose', level: 0, host, msg: `FAILED - RETRYING: [${host}]: ${info.name} (${retries - attempt} retries left).` });
+      pr.run.emit({ type: 'verbose', level: 0, msg: `FAILED - RETRYING: [${host}]: ${info.name} (${retries - attempt} retries left).` });
       if (delay > 0) await new Promise((res) => setTimeout(res, delay * 1000));
       if (pr.run.interrupted) break;
     } else {
+      // ansible-core 2.14 reports attempts = retries when it ran out (one less than it made).
+      r.attempts = retries - 1;
       r.failed = true;
     }
   }

@@ -154,6 +154,7 @@ export async function runTask(pr: PlayRun, task: TaskNode, hosts: string[], scop
   const { emit, svc, store } = pr.run;
   const noLog = typeof task.noLog === 'boolean' ? task.noLog : task.noLog !== undefined && String(task.noLog) !== 'false' && String(task.noLog) !== 'no';
   const info = taskInfo(task, noLog);
+  if (info.name.includes('{{')) info.name = templateName(pr, task, hosts[0], scope) ?? info.name;
   if (!(await stepPrompt(pr, info))) return;
   const t0 = Date.now();
   const runOnceVal = task.runOnce === undefined ? false : keywordBool(pr, task.runOnce, store.taskVars(hosts[0], { role: task.role, vars: task.vars }), task) ?? false;
@@ -323,6 +324,10 @@ async function runInclude(pr: PlayRun, node: IncludeNode, hosts: string[], scope
   type Group = { key: string; target: string; params: Record<string, unknown>; hosts: string[] };
   const groups = new Map<string, Group>();
   const info: TaskInfo = { uid: node.uid, name: node.name ?? `${node.what}`, action: node.what, pos: node.pos };
+  if (node.role) (info as TaskInfo & { role?: string }).role = node.role.name;
+  if (info.name.includes('{{')) info.name = templateName(pr, node, hosts[0], scope) ?? info.name;
+  const t0 = Date.now();
+  emit({ type: 'task_start', task: info, hosts });
   for (const h of hosts) {
     const role = scope.role ?? node.role;
     const vars = store.taskVars(h, { role, vars: node.vars, includeParams: scope.includeParams, extra: scope.extra });
@@ -350,12 +355,14 @@ async function runInclude(pr: PlayRun, node: IncludeNode, hosts: string[], scope
       hostFailed(pr, h, node as unknown as TaskNode, result, scope);
     }
   }
+  emit({ type: 'task_end', task: info, durationMs: Date.now() - t0 });
+  // Ansible reports every included file first, then runs them in order.
+  if (node.what === 'include_tasks') for (const g of groups.values()) for (const h of g.hosts) emit({ type: 'include', file: resolveTaskFile(node, g.target), host: h });
   for (const g of groups.values()) {
     if (pr.run.interrupted || pr.stopBatch) return;
     try {
       if (node.what === 'include_tasks') {
         const file = resolveTaskFile(node, g.target);
-        for (const h of g.hosts) emit({ type: 'include', file, host: h });
         const nodes = svc.loadTaskFile(file, node);
         await walk(pr, nodes, g.hosts, { ...scope, includeParams: { ...scope.includeParams, ...g.params } });
       } else {
@@ -382,4 +389,15 @@ function resolveTaskFile(node: IncludeNode, target: string): string {
   cands.push(join(node.baseDir, target), join(node.baseDir, 'tasks', target));
   for (const c of cands) if (existsSync(c)) return c;
   return cands[0];
+}
+
+/** A task name with `{{ }}` rendered for the first host (as Ansible templates names); undefined on error. */
+function templateName(pr: PlayRun, node: TaskNode | IncludeNode, host: string | undefined, scope: WalkScope): string | undefined {
+  if (!host || !node.name) return undefined;
+  try {
+    const vars = pr.run.store.taskVars(host, { role: scope.role ?? node.role, vars: node.vars, includeParams: scope.includeParams, extra: scope.extra });
+    return String(pr.run.svc.templateValue(node.name, vars, { pos: node.pos }));
+  } catch {
+    return undefined;
+  }
 }
