@@ -100,10 +100,17 @@ const INHERITABLE_FIELDS = [
   'timeout', 'delegateFacts', 'role',
 ] as const;
 
-/** Only the Inheritable fields of a node (an IncludeNode's loop/target must not leak into its children). */
+/**
+ * Only the Inheritable fields of a node (an IncludeNode's loop/target must not leak into its
+ * children). For an IncludeNode: its own `when` is dropped (it decided whether the include
+ * runs) and its `apply:` keywords are merged in.
+ */
 function scopeFrom(parent: Inheritable): Scope {
-  const s: Scope = { when: [...parent.when], tags: [...parent.tags], vars: { ...parent.vars }, baseDir: parent.baseDir, pos: parent.pos };
+  const inc = (parent as Partial<IncludeNode>).kind === 'include' ? (parent as IncludeNode) : undefined;
+  const when = inc?.parentWhen ?? parent.when;
+  const s: Scope = { when: [...when], tags: [...parent.tags], vars: { ...parent.vars }, baseDir: parent.baseDir, pos: parent.pos };
   for (const f of INHERITABLE_FIELDS) if (parent[f] !== undefined) (s as unknown as Record<string, unknown>)[f] = parent[f];
+  if (inc?.apply) return merge(s, readOwn(new Reader(inc.apply, 'apply', inc.pos)), inc.pos);
   return s;
 }
 
@@ -144,11 +151,10 @@ export function loadRoleForInclude(
 }
 
 /**
- * The parent to pass to loadTaskFile / loadRoleForInclude for an IncludeNode: the include's
- * own effective keywords with its `apply:` keywords (when, tags, become, ...) merged in.
+ * The keywords an IncludeNode passes to the tasks it includes: its inherited and own keywords
+ * (tags, become, vars, ...) plus `apply:`, without its own `when`. loadTaskFile and
+ * loadRoleForInclude do this themselves when given the IncludeNode as parent.
  */
 export function includeParent(node: IncludeNode): Inheritable {
-  if (!node.apply) return inheritablePart(scopeFrom(node));
-  const r = new Reader(node.apply, 'apply', node.pos);
-  return inheritablePart(merge(scopeFrom(node), readOwn(r), node.pos));
+  return inheritablePart(scopeFrom(node));
 }

@@ -124,6 +124,11 @@ export interface IncludeNode extends Inheritable {
   from?: { tasks?: string; vars?: string; defaults?: string; handlers?: string };
   /** `apply:` keywords for the included tasks. */
   apply?: Record<string, unknown>;
+  /**
+   * Conditions of the enclosing blocks/imports only. The include's own `when` decides whether
+   * the include runs; the included tasks do not inherit it (Ansible's dynamic include semantics).
+   */
+  parentWhen?: unknown[];
   loop?: TaskNode['loop'];
   loopControl?: LoopControl;
 }

@@ -285,6 +285,7 @@ function include(r: Reader, pa: ParsedAction, scope: Scope, st: LoadState): Incl
     ...inheritablePart(eff),
     what: pa.action as IncludeNode['what'],
     target: '',
+    parentWhen: [...scope.when],
   };
   if (pa.action === 'include_tasks') {
     node.target = fileArg(r, pa, ['_raw_params', 'file', 'apply']);

@@ -92,7 +92,10 @@ describe('playbook loader: misc forms', () => {
     expect(r.nodes.map((n) => n.kind === 'block' && n.role?.name)).to.deep.equal(['incdep', 'inc']);
     const incTask = (r.nodes[1] as { block: TaskNode[] }).block[0];
     expect(incTask.name).to.equal('inc task');
-    expect(incTask.when).to.deep.equal(['inc_ok']);
+    // the include's own `when` decided whether it ran; included tasks do not inherit it (Ansible)
+    expect(inc.when).to.deep.equal(['inc_ok']);
+    expect(inc.parentWhen).to.deep.equal([]);
+    expect(incTask.when).to.deep.equal([]);
     expect(incTask.tags).to.deep.equal(['inc_tag']);
     expect((incTask as unknown as Record<string, unknown>).target).to.equal(undefined);
     // a nested include_tasks inside the role resolves against the role's tasks/ dir
@@ -114,5 +117,9 @@ describe('playbook loader: misc forms', () => {
     const t = nodes[0] as TaskNode;
     expect([t.name, t.when, t.tags, t.vars, t.become, t.loop]).to.deep.equal(['dyn task', ['a'], ['t', 'applied', 'own'], { v: 1 }, true, undefined]);
     expect(() => loadTaskFile('nope.yml', parent, opts)).to.throw(/include_tasks: file 'nope.yml' not found/);
+    // with parentWhen (as the loader sets it), only the enclosing conditions are inherited
+    const fromNode = loadTaskFile(parent.target, { ...parent, when: ['outer', 'own'], parentWhen: ['outer'] } as IncludeNode, { ...opts, playbookDir: MISC });
+    expect((fromNode[0] as TaskNode).when).to.deep.equal(['outer']);
+    expect((fromNode[0] as TaskNode).tags).to.deep.equal(['t', 'applied', 'own']);
   });
 });
