@@ -208,7 +208,15 @@ function fileArg(r: Reader, pa: ParsedAction, allowed: string[]): string {
   return f.trim();
 }
 
+const TASK_ONLY = ['register', 'until', 'retries', 'delay', 'failed_when', 'changed_when', 'loop_control', 'listen'];
+
+/** Keywords that only make sense on a module call are refused on static imports. */
+function noTaskOnly(r: Reader, what: string): void {
+  for (const k of TASK_ONLY) if (r.has(k)) r.fail(k, `'${k}' has no effect on ${what}: put it on the imported tasks`);
+}
+
 function importTasks(r: Reader, pa: ParsedAction, scope: Scope, st: LoadState): Node[] {
+  noTaskOnly(r, 'import_tasks');
   if (readLoop(r)) r.fail(r.has('loop') ? 'loop' : Object.keys(r.ds).find((k) => k.startsWith('with_'))!, 'loops cannot be used on import_tasks; use include_tasks');
   const file = fileArg(r, pa, ['_raw_params', 'file']);
   if (isTemplate(file)) r.fail(pa.key, `import_tasks file name '${file}' is templated: tsplay resolves imports before variables exist; use include_tasks`);
@@ -216,6 +224,8 @@ function importTasks(r: Reader, pa: ParsedAction, scope: Scope, st: LoadState): 
   const dirs = scope.role ? [`${scope.role.path}/tasks`, scope.role.path, scope.baseDir] : [scope.baseDir, st.baseDir, st.pbDir];
   const path = resolveTaskFile(file, dirs, pos, 'import_tasks');
   const child = merge(scope, readOwn(r), r.pos());
+  const notify = r.strList('notify');
+  if (notify) child.inheritedNotify = notify;
   return loadTasksFrom(path, child, st, pos, 'import_tasks');
 }
 
@@ -259,6 +269,8 @@ function roleArgs(r: Reader, pa: ParsedAction): { name: string; from: IncludeNod
 }
 
 function importRole(r: Reader, pa: ParsedAction, scope: Scope, st: LoadState): Node[] {
+  noTaskOnly(r, 'import_role');
+  if (r.has('notify')) r.fail('notify', "'notify' has no effect on import_role: put it on the role's tasks");
   if (readLoop(r)) r.fail(r.has('loop') ? 'loop' : Object.keys(r.ds).find((k) => k.startsWith('with_'))!, 'loops cannot be used on import_role; use include_role');
   const a = roleArgs(r, pa);
   if (a.apply) r.fail(pa.key, "'apply' is only valid on include_role");

@@ -70,6 +70,11 @@ describe('playbook loader: misc forms', () => {
     expect(named('environment list').environment).to.deep.equal([{ A: 1 }, { B: 2 }]);
   });
 
+  it('notify on import_tasks reaches imported tasks that set none', () => {
+    expect(named('notified task').notify).to.deep.equal(['topic']);
+    expect(named('own notify').notify).to.deep.equal(['other']);
+  });
+
   it("reads 'include:' as include_tasks", () => {
     const inc = tasks.find((t) => t.kind === 'include' && t.target === 'tasks/old.yml') as IncludeNode;
     expect(inc.what).to.equal('include_tasks');
