@@ -161,7 +161,10 @@ export function expandRoleRef(ref: RoleRef, scope: Scope, st: LoadState): Node[]
     st.play?.roleInfos.push(info);
 
     const handlersFile = roleFile(path, 'handlers', ref.from?.handlers, ref.pos);
-    if (handlersFile && st.play) {
+    // A role's handlers are added once per play, even when the role runs with several param sets.
+    const handlersKey = `handlers|${path}|${ref.from?.handlers ?? 'main'}`;
+    if (handlersFile && st.play && !st.play.seen.has(handlersKey)) {
+      st.play.seen.set(handlersKey, info);
       const hs = loadTasksFrom(handlersFile, { ...roleScope, handlers: true }, st, ref.pos, 'role handlers');
       st.play.roleHandlers.push(...(hs as TaskNode[]));
     }
