@@ -109,8 +109,8 @@ function injectJournal(pr: PlayRun, section: Section, hosts: string[]): void {
 export async function runPlay(run: RunCtx, play: Play, playIndex: number, allowed: (h: string) => boolean): Promise<PlayResult> {
   const selected = run.inv.select(play.hosts);
   const hosts = orderHosts(selected.filter((h) => !run.failedHosts.has(h) && !run.unreachableHosts.has(h) && allowed(h)), play.order);
-  run.emit({ type: 'play_start', name: play.name, hosts, uid: play.uid });
   if (hosts.length === 0) {
+    run.emit({ type: 'play_start', name: play.name, hosts, uid: play.uid });
     run.emit({ type: 'no_hosts', play: play.name });
     return { code: RUN_OK, breakPlaybook: false };
   }
@@ -142,6 +142,8 @@ export async function runPlay(run: RunCtx, play: Play, playIndex: number, allowe
   ];
   for (const batch of serialBatches(hosts, play.serial, play.pos)) {
     if (run.interrupted) break;
+    // Ansible announces the play once per serial batch.
+    run.emit({ type: 'play_start', name: play.name, hosts: batch, uid: play.uid });
     pr.batch = batch;
     pr.stopBatch = false;
     for (const h of batch) pr.state.set(h, { failed: false, unreachable: false, ended: false });
