@@ -195,8 +195,10 @@ export async function labUp(opts: LabUpOptions): Promise<LabInfo> {
     if (toBoot.length) for (const i of alive) writeFileSync(join(hostNames(l, i).merged, 'etc/hosts'), etcHosts(all, `h${i}`));
     const t0 = Date.now();
     if (toBoot.length) progress(`booting ${toBoot.map((i) => `h${i}`).join(' ')} in ${st.subnet}`);
-    for (const i of toBoot) {
-      await bootHost({ l, i, ip: hostIp(st.prefix, i), cache: useCache, etcHosts: etcHosts(all, `h${i}`), authorizedKey: pub });
+    // set hosts up 8 at a time (netns, overlay, launcher), then wait for all of them together
+    for (let k = 0; k < toBoot.length; k += 8) {
+      await Promise.all(toBoot.slice(k, k + 8).map((i) =>
+        bootHost({ l, i, ip: hostIp(st!.prefix, i), cache: useCache, etcHosts: etcHosts(all, `h${i}`), authorizedKey: pub })));
     }
     try {
       await Promise.all(toBoot.map((i) => waitForSsh(l, i, hostIp(st!.prefix, i))));
