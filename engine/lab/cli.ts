@@ -81,6 +81,6 @@ export async function labMain(argv: string[]): Promise<number> {
       return new Promise((resolve) => child.on('close', (code) => resolve(code ?? ExitCode.ERROR)));
     }
     default:
-      throw new OptionsError(`lab: unknown subcommand '${sub}'\n${USAGE}`);
+      throw new OptionsError(`lab: unknown subcommand '${sub}' (use: up, down, status, ssh, inventory; see tsplay lab --help)`);
   }
 }
