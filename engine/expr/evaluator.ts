@@ -441,6 +441,7 @@ function binop(t: string, a: unknown, b: unknown): unknown {
 
 /** Evaluate an expression node to a value (may return Undefined for missing lookups). */
 export function ev(n: Node, ctx: Ctx): unknown {
+  if (!n || typeof n.typename !== 'string') throw new ParseError(`invalid expression: "${ctx.src}"`, ctx.opts.pos);
   step(ctx);
   switch (n.typename) {
     case 'Literal':
@@ -603,6 +604,7 @@ function execNodes(list: Node[], ctx: Ctx, out: string[]): void {
 }
 
 function execNode(n: Node, ctx: Ctx, out: string[]): void {
+  if (!n || typeof n.typename !== 'string') throw new ParseError(`invalid template: "${ctx.src}"`, ctx.opts.pos);
   step(ctx);
   switch (n.typename) {
     case 'Root':

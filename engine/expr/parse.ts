@@ -26,6 +26,7 @@ function sliceNode(lineno: number, colno: number, start: Node | null, stop: Node
 
 /** nunjucks' parsePostfix plus slices and numeric dot lookups. */
 function parsePostfix(this: any, node: any): any {
+  if (!node) return node;
   let tok = this.peekToken();
   while (tok) {
     if (tok.type === lexer.TOKEN_LEFT_PAREN) {
