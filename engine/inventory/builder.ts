@@ -12,7 +12,16 @@ import type { InvGroup, InvHost, Inventory } from './types.ts';
  * replaces an earlier one, mappings included.
  */
 export function setVariable(vars: Record<string, unknown>, key: string, value: unknown): void {
-  vars[key] = value;
+  // defineProperty: a variable named __proto__ is data, never the object's prototype
+  Object.defineProperty(vars, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+/** Python's int(value) for what inventories hold (numbers, booleans, digit strings), else a TsplayError. */
+function pythonInt(value: unknown, what: string): number {
+  if (typeof value === 'number' && Number.isFinite(value)) return Math.trunc(value);
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'string' && /^\s*[+-]?\d+(?:_\d+)*\s*$/.test(value)) return parseInt(value.replace(/_/g, ''), 10);
+  throw new TsplayError(`${what} must be an integer, got ${JSON.stringify(value) ?? String(value)}`);
 }
 
 /** Mutable inventory under construction; `finish()` returns the Inventory. */
@@ -21,6 +30,8 @@ export class InventoryBuilder {
   readonly groups = new Map<string, InvGroup>();
   readonly warnings: string[] = [];
   private readonly parents = new Map<string, string[]>();
+  /** Hosts taken out of `ungrouped` by reconcile (Ansible then drops `ungrouped` from their groups). */
+  private readonly leftUngrouped = new Set<string>();
   /** The source currently being parsed (recorded as InvHost.file for new hosts). */
   currentFile?: string;
 
@@ -61,9 +72,7 @@ export class InventoryBuilder {
     const g = this.groups.get(entity);
     if (g) {
       if (key === 'ansible_group_priority') {
-        const n = typeof value === 'number' ? value : parseInt(String(value), 10);
-        if (!Number.isFinite(n)) throw new TsplayError(`ansible_group_priority must be an integer, got '${String(value)}'`);
-        g.priority = Math.trunc(n);
+        g.priority = pythonInt(value, key);
       } else setVariable(g.vars, key, value);
       return;
     }
@@ -119,11 +128,16 @@ export class InventoryBuilder {
     for (const h of this.hosts.keys()) {
       const direct = memberOf.get(h) ?? new Set<string>();
       if (direct.has('ungrouped')) {
-        if ([...direct].some((g) => g !== 'ungrouped' && g !== 'all')) {
+        // the host's groups include ancestors: `[p:children] ungrouped` takes hosts out of ungrouped
+        const mine = new Set(direct);
+        for (const g of direct) for (const a of this.ancestors(g)) mine.add(a);
+        if ([...mine].some((g) => g !== 'ungrouped' && g !== 'all')) {
           ungrouped.hosts = ungrouped.hosts.filter((x) => x !== h);
+          this.leftUngrouped.add(h);
         }
       } else if ([...direct].every((g) => g === 'all')) {
-        if (!ungrouped.hosts.includes(h)) ungrouped.hosts.push(h);
+        // Ansible's add_child: a group of the same name wins over the host (it warns about the clash)
+        this.addChild('ungrouped', h);
       }
     }
     for (const name of this.groups.keys()) {
@@ -155,6 +169,18 @@ export class InventoryBuilder {
 
   finish(): Inventory {
     this.reconcile();
-    return { hosts: this.hosts, groups: this.groups, sources: this.sources, warnings: this.warnings };
+    const inv: Inventory = { hosts: this.hosts, groups: this.groups, sources: this.sources, warnings: this.warnings };
+    if (this.leftUngrouped.size) leftUngroupedOf.set(inv, this.leftUngrouped);
+    return inv;
   }
+}
+
+const leftUngroupedOf = new WeakMap<Inventory, Set<string>>();
+
+/**
+ * Whether reconcile took `host` out of `ungrouped` (it had other groups). Ansible then no longer
+ * counts `ungrouped` among the host's groups, even when `ungrouped` is an ancestor of one of them.
+ */
+export function leftUngrouped(inv: Inventory, host: string): boolean {
+  return leftUngroupedOf.get(inv)?.has(host) ?? false;
 }

@@ -3,6 +3,7 @@
  * the groups of a host (with ancestors), group depth, and Ansible's `groups` / `group_names`
  * magic variables.
  */
+import { leftUngrouped } from './builder.ts';
 import type { Inventory } from './types.ts';
 
 /** Every host of a group: its own hosts, then its child groups' hosts breadth-first, deduplicated. */
@@ -106,8 +107,9 @@ export function sortGroups(inv: Inventory, names: string[]): string[] {
  * As in Ansible, a host in no group has `['ungrouped']`; the implicit localhost has `[]`.
  */
 export function groupNames(inv: Inventory, host: string): string[] {
+  const dropUngrouped = leftUngrouped(inv, host);
   return hostGroups(inv, host)
-    .filter((g) => g !== 'all')
+    .filter((g) => g !== 'all' && !(dropUngrouped && g === 'ungrouped'))
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 

@@ -68,10 +68,18 @@ class Parser {
     if (c === '(') return this.parseParen(depth);
     if (c === '{') return this.parseBrace(depth);
     if (c === '-' || c === '+') {
+      // One sign on a number constant (parentheses around it vanish, as in Python's AST).
       this.pos++;
-      this.skipWs();
-      const n = this.parseNumber();
+      let parens = 0;
+      for (;;) {
+        this.skipWs();
+        if (this.peek() !== '(') break;
+        this.pos++;
+        parens++;
+      }
+      const n = this.parseNumber(); // not True/False: Python's literal_eval refuses -True
       if (n === undefined) throw new NotLiteral();
+      for (; parens > 0; parens--) this.expect(')');
       if (typeof n === 'string') return c === '-' ? '-' + n : n;
       return c === '-' ? -n : n;
     }
@@ -129,12 +137,13 @@ class Parser {
         return out;
       }
       this.pos += m[0].length;
-      const raw = (m[1] ?? '').toLowerCase().includes('r');
-      out = (out ?? '') + this.parseStringBody(m[2], raw);
+      const prefix = (m[1] ?? '').toLowerCase();
+      out = (out ?? '') + this.parseStringBody(m[2], prefix.includes('r'), prefix.includes('b'));
     }
   }
 
-  parseStringBody(quote: string, raw: boolean): string {
+  /** The text of a string literal after its opening quote (`bytes`: b'' has no \\u \\U \\N escapes). */
+  parseStringBody(quote: string, raw: boolean, bytes = false): string {
     let out = '';
     const s = this.s;
     for (;;) {
@@ -145,6 +154,7 @@ class Parser {
       }
       const c = s[this.pos];
       if (c === '\n' && quote.length === 1) throw new NotLiteral();
+      if (bytes && c > '\x7f') throw new NotLiteral(); // bytes can only contain ASCII literal characters
       if (c !== '\\') {
         out += c;
         this.pos++;
@@ -160,7 +170,7 @@ class Parser {
       if (e in SIMPLE_ESCAPES) {
         out += SIMPLE_ESCAPES[e];
         this.pos += 2;
-      } else if (e === 'x' || e === 'u' || e === 'U') {
+      } else if (e === 'x' || (!bytes && (e === 'u' || e === 'U'))) {
         const len = e === 'x' ? 2 : e === 'u' ? 4 : 8;
         const hex = s.slice(this.pos + 2, this.pos + 2 + len);
         if (!new RegExp(`^[0-9a-fA-F]{${len}}$`).test(hex)) throw new NotLiteral();
@@ -172,6 +182,8 @@ class Parser {
         const m = /^[0-7]{1,3}/.exec(s.slice(this.pos + 1))!;
         out += String.fromCodePoint(parseInt(m[0], 8));
         this.pos += 1 + m[0].length;
+      } else if (e === 'N' && !bytes) {
+        throw new NotLiteral(); // \N{NAME}: not supported here, kept as text
       } else {
         out += '\\' + e; // unknown escapes are kept (Python warns, but keeps them)
         this.pos += 2;
@@ -249,7 +261,8 @@ class Parser {
     for (;;) {
       if (key !== null && typeof key === 'object') throw new NotLiteral(); // unhashable key
       this.expect(':');
-      out[key === null ? 'None' : typeof key === 'boolean' ? (key ? 'True' : 'False') : String(key)] = this.parseValue(depth + 1);
+      const name = key === null ? 'None' : typeof key === 'boolean' ? (key ? 'True' : 'False') : String(key);
+      Object.defineProperty(out, name, { value: this.parseValue(depth + 1), writable: true, enumerable: true, configurable: true });
       this.skipWs();
       if (this.peek() === ',') {
         this.pos++;

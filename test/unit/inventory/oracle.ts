@@ -81,3 +81,11 @@ export function tsplayView(inv: Inventory, req: OracleRequest): OracleView {
   }
   return view;
 }
+
+/** Many oracle requests in one python process (for differential fuzzing). */
+export function ansibleViews(reqs: OracleRequest[], cwd = FIXTURES): OracleView[] {
+  if (!existsSync(PYTHON)) throw new Error(`${PYTHON} not found: install Debian's ansible-core (apt-get install ansible-core) to run the inventory comparison tests`);
+  const r = spawnSync(PYTHON, [ORACLE], { input: JSON.stringify({ batch: reqs }), cwd, encoding: 'utf8', timeout: 300_000, maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0 || r.error) throw new Error(`ansible oracle failed (status ${r.status}): ${r.error?.message ?? ''}${r.stderr.slice(-2000)}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as OracleView[];
+}
