@@ -20,8 +20,8 @@ export interface ProcHandle {
   onExit(cb: (code: number | null, signal: string | null) => void): void;
   /** Register a callback for the transport failing (connection lost). */
   onFail(cb: (e: Error) => void): void;
-  /** Stop the process (and its channel). */
-  kill(): void;
+  /** Stop the process (and its channel). `authenticated: false`: become never succeeded. */
+  kill(opts?: { authenticated?: boolean }): void;
 }
 
 /** Raw result with byte-exact output. */
@@ -68,7 +68,7 @@ export function drive(
       fn();
     };
     const fail = (e: Error) => finish(() => {
-      try { proc.kill(); } catch { /* already gone */ }
+      try { proc.kill({ authenticated }); } catch { /* already gone */ }
       reject(e);
     });
 

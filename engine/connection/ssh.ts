@@ -6,7 +6,8 @@
  * reconnects (so a re-run or a later task converges).
  */
 import { readFileSync } from 'node:fs';
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
+import { EventEmitter } from 'node:events';
 import ssh2 from 'ssh2';
 import type { Client as ClientT, ClientChannel, ConnectConfig } from 'ssh2';
 import pLimit from 'p-limit';
@@ -95,6 +96,20 @@ function reasonOf(e: Error & { code?: string; level?: string }, hop: Hop, timeou
   return e.message;
 }
 
+/** Prefix of the line that reports a command's remote process-group id on stderr. */
+const PID_MARK = '@@tsplay-pid:';
+
+/** A command running on the host. */
+interface ActiveCommand {
+  fail: (e: Error) => void;
+  /** become of the command (a kill must use the same privileges). */
+  become?: BecomeSpec;
+  /** A kill helper of our own (not failed by close()). */
+  internal?: boolean;
+  /** The remote session shell's pid (= process group id), once reported. */
+  pid?: number;
+}
+
 /** sshd refused a new channel (transient while sessions are being reaped). */
 class ChannelOpenError extends Error {}
 
@@ -108,7 +123,7 @@ export class SshConnection implements Connection {
   private closedByUser = false;
   private lastError?: string;
   private readonly limit = pLimit(MAX_CHANNELS);
-  private readonly active = new Set<(e: Error) => void>();
+  private readonly active = new Set<ActiveCommand>();
   /** Number of times a transport was established (1 unless it dropped and reconnected). */
   connectCount = 0;
 
@@ -173,7 +188,7 @@ export class SshConnection implements Connection {
         this.lastError = why;
         if (wasAlive || this.active.size) {
           const e = this.unreachable(`connection to ${this.host} (${p.address}) lost: ${why}`);
-          for (const f of [...this.active]) f(e);
+          for (const a of [...this.active]) a.fail(e);
         }
       };
       client.on('error', (e: Error & { code?: string; level?: string }) => onDown(reasonOf(e, target, p.connectTimeoutMs)));
@@ -300,10 +315,10 @@ export class SshConnection implements Connection {
    * Open an exec channel, retrying briefly when sshd refuses it while it is still
    * reaping just-closed sessions (MaxSessions is counted until the session process exits).
    */
-  private async openChannel(command: string, pty: boolean): Promise<ProcHandle> {
+  private async openChannel(command: string, pty: boolean, meta: { become?: BecomeSpec; internal?: boolean } = {}): Promise<ProcHandle> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.openChannelOnce(command, pty);
+        return await this.openChannelOnce(command, pty, meta);
       } catch (e) {
         if (!(e instanceof ChannelOpenError) || attempt >= 30 || !this.alive) throw e instanceof ChannelOpenError ? new TsplayError(e.message) : e;
         await new Promise((r) => setTimeout(r, 20 + attempt * 20));
@@ -311,12 +326,15 @@ export class SshConnection implements Connection {
     }
   }
 
-  private openChannelOnce(command: string, pty: boolean): Promise<ProcHandle> {
+  private openChannelOnce(command: string, pty: boolean, meta: { become?: BecomeSpec; internal?: boolean }): Promise<ProcHandle> {
     const client = this.client;
     if (!client || !this.alive) return Promise.reject(this.unreachable(`connection to ${this.host} is down: ${this.lastError ?? 'not connected'}`));
+    // The session shell is a process-group leader (sshd setsid()s it): report its pid first on
+    // stderr, so the whole command can be killed later (timeout backstop, close, SIGINT).
+    const line = pty ? command : `echo "${PID_MARK}$$@@" >&2; ${command}`;
     return new Promise<ProcHandle>((resolve, reject) => {
       const opts = pty ? { pty: { term: 'dumb', cols: 200, rows: 24 } } : {};
-      client.exec(command, opts, (err: Error | undefined, ch: ClientChannel) => {
+      client.exec(line, opts, (err: Error | undefined, ch: ClientChannel) => {
         if (err) {
           reject(this.alive ? new ChannelOpenError(`ssh to ${this.host}: could not open a channel: ${err.message}`) : this.unreachable(`connection to ${this.host} lost: ${this.lastError ?? err.message}`));
           return;
@@ -325,23 +343,46 @@ export class SshConnection implements Connection {
         let signal: string | null = null;
         let gotExit = false;
         let failCb: ((e: Error) => void) | undefined;
-        const failer = (e: Error) => failCb?.(e);
-        this.active.add(failer);
+        const entry: ActiveCommand = { fail: (e: Error) => failCb?.(e), ...meta };
+        this.active.add(entry);
         ch.on('exit', (c: number | null, s?: string) => {
           gotExit = true;
           code = typeof c === 'number' ? c : null;
           signal = s ?? null;
         });
+        let stderr: Readable | null = null;
+        if (!pty) {
+          const out = new EventEmitter();
+          let head: Buffer | undefined = Buffer.alloc(0);
+          ch.stderr.on('data', (d: Buffer) => {
+            if (!head) return void out.emit('data', d);
+            head = Buffer.concat([head, d]);
+            const nl = head.indexOf(10);
+            if (nl < 0 && head.length < 64) return;
+            const first = nl >= 0 ? head.subarray(0, nl).toString('latin1') : '';
+            const m = new RegExp(`^${PID_MARK}(\\d+)@@$`).exec(first);
+            const rest = m ? head.subarray(nl + 1) : head;
+            if (m) entry.pid = Number(m[1]);
+            head = undefined;
+            if (rest.length) out.emit('data', rest);
+          });
+          ch.stderr.on('end', () => {
+            if (head?.length) out.emit('data', head);
+            head = undefined;
+          });
+          stderr = out as unknown as Readable;
+        }
         resolve({
           stdin: ch,
           stdout: ch,
-          stderr: pty ? null : ch.stderr,
+          stderr,
           onExit: (cb) =>
             ch.on('close', () => {
-              this.active.delete(failer);
-              if (!gotExit) {
-                // No exit status: the transport went away under the command.
-                setImmediate(() => failer(this.unreachable(`connection to ${this.host} lost while running a command${this.lastError ? `: ${this.lastError}` : ''}`)));
+              this.active.delete(entry);
+              if (!gotExit || (this.closedByUser && !entry.internal)) {
+                // No exit status: the transport went away under the command (or close() killed it).
+                const why = this.closedByUser ? `connection to ${this.host} was closed while a command was running` : `connection to ${this.host} lost while running a command${this.lastError ? `: ${this.lastError}` : ''}`;
+                setImmediate(() => entry.fail(this.unreachable(why)));
                 return;
               }
               cb(code, signal);
@@ -349,8 +390,10 @@ export class SshConnection implements Connection {
           onFail: (cb) => {
             failCb = cb;
           },
-          kill: () => {
-            this.active.delete(failer);
+          kill: (o) => {
+            this.active.delete(entry);
+            // Kill helpers never kill (no loops); a command whose become failed is killed without it.
+            if (entry.pid && !entry.internal && !this.closedByUser) void this.killTrees([o?.authenticated === false ? { ...entry, become: undefined } : entry]);
             try {
               ch.signal('KILL');
             } catch { /* ignore */ }
@@ -363,6 +406,39 @@ export class SshConnection implements Connection {
     });
   }
 
+  /**
+   * Kill remote commands: their process group and every descendant (sudo may start the
+   * command in a session of its own), TERM then KILL a second later, with the privileges
+   * the command had. Resolves when done (at most ~6 s); never rejects.
+   */
+  private async killTrees(cmds: ActiveCommand[]): Promise<void> {
+    if (!this.alive) return;
+    const groups = new Map<string, { become?: BecomeSpec; pids: number[] }>();
+    for (const c of cmds) {
+      if (!c.pid || c.pid <= 1) continue;
+      const key = JSON.stringify(c.become ?? null);
+      if (!groups.has(key)) groups.set(key, { become: c.become, pids: [] });
+      groups.get(key)!.pids.push(c.pid);
+    }
+    await Promise.allSettled(
+      [...groups.values()].map(({ become, pids }) => {
+        const list = pids.join(' ');
+        const script = [
+          `t=''`,
+          `kids() { if command -v pgrep >/dev/null 2>&1; then pgrep -P "$1"; else for f in /proc/[0-9]*/stat; do set -- "$1" $(cat "$f" 2>/dev/null); [ "$5" = "$1" ] && echo "$2"; done; fi; }`,
+          `walk() { t="$t $1"; for c in $(kids "$1"); do walk "$c"; done; }`,
+          `for p in ${list}; do walk $p; done`,
+          // one pid per kill: dash's kill stops at the first bad argument and has no `--`
+          `for x in ${pids.map((p) => `-${p}`).join(' ')} $t; do kill -TERM "$x" 2>/dev/null; done`,
+          `sleep 1`,
+          `for x in ${pids.map((p) => `-${p}`).join(' ')} $t; do kill -KILL "$x" 2>/dev/null; done`,
+          `true`,
+        ].join('\n');
+        return this.runNow(script, { become, timeoutMs: 5000 }, true);
+      }),
+    );
+  }
+
   /** Run a command line; raw byte-exact output. */
   async run(command: string, opts: ExecOptions = {}): Promise<RawResult> {
     const stdin = opts.stdin === undefined ? undefined : Buffer.isBuffer(opts.stdin) ? opts.stdin : Buffer.from(opts.stdin);
@@ -371,9 +447,18 @@ export class SshConnection implements Connection {
     const wrapped = prepareCommand(line, { env: opts.env, cwd: opts.cwd, become: opts.become, stdinLength: stdin?.length ?? 0 });
     return this.limit(async () => {
       await this.connect();
-      const proc = await this.openChannel(wrapped.command, wrapped.pty);
+      const proc = await this.openChannel(wrapped.command, wrapped.pty, { become: opts.become });
       return drive(proc, wrapped, { host: this.host, stdin, timeoutMs: opts.timeoutMs });
     });
+  }
+
+  /** Run now, outside the channel limit (kill helpers must not wait behind what they kill). */
+  private async runNow(command: string, opts: ExecOptions, internal: boolean): Promise<RawResult> {
+    let line = command;
+    if (opts.timeoutMs) line = withTimeout(line, opts.timeoutMs);
+    const wrapped = prepareCommand(line, { become: opts.become });
+    const proc = await this.openChannel(wrapped.command, wrapped.pty, { become: opts.become, internal });
+    return drive(proc, wrapped, { host: this.host, timeoutMs: opts.timeoutMs });
   }
 
   async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
@@ -407,8 +492,14 @@ export class SshConnection implements Connection {
     this.jumps = [];
   }
 
+  /**
+   * Close the connection. Commands still running on the host are killed first (their whole
+   * process group), and their promises reject with UnreachableError.
+   */
   async close(): Promise<void> {
     this.closedByUser = true;
+    const running = [...this.active].filter((a) => !a.internal && a.pid);
+    if (running.length && this.alive) await this.killTrees(running);
     const c = this.client;
     this.teardown();
     if (c) await new Promise<void>((r) => {

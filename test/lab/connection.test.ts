@@ -370,6 +370,20 @@ describe('lab: SSH connection layer', function () {
   });
 
   describe('drops', () => {
+    it('close() kills commands still running on the host (whole process group, also under sudo) and rejects them', async () => {
+      const c = await SshConnection.open(params('h2', { ansible_user: 'tspuser' }));
+      const plain = rejection(c.exec("sh -c 'sleep 61; echo x' & sleep 62; wait"));
+      const sudo = rejection(c.exec('sleep 63', { become: { method: 'sudo', user: 'root', password: 'Tsp-Sudo-Pw-91' } }));
+      await new Promise((r) => setTimeout(r, 1500));
+      await c.close();
+      for (const e of await Promise.all([plain, sudo])) {
+        expect(e).to.be.instanceOf(UnreachableError);
+        expect(e.message).to.equal('connection to h2 was closed while a command was running');
+      }
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await inHost('h2', "pgrep -a -f 'sleep 6[123]' || echo none")).to.equal('none\n');
+    });
+
     it('a dropped connection fails the running command as unreachable; the next call reconnects', async () => {
       const pool = new ConnectionPool();
       const p = params('h3');
