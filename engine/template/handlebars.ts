@@ -10,7 +10,7 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import Handlebars from 'handlebars';
 import { ParseError, TsplayError, UndefinedVariableError } from '../types.ts';
-import { ExprError } from '../expr/index.ts';
+import { ExprError, filterRegistry, testRegistry } from '../expr/index.ts';
 import { registerHelpers, type RenderData } from './helpers.ts';
 import { lazyVars } from './lazy.ts';
 
@@ -18,6 +18,12 @@ const hb = Handlebars.create();
 const registered = new Set<string>();
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
 const MAX_CACHE = 2000;
+let helperCount = -1;
+
+/** Number of compiled templates in the cache (for tests and diagnostics). */
+export function templateCacheSize(): number {
+  return compiled.size;
+}
 
 /** Options for renderTemplate. */
 export interface TemplateOptions {
@@ -78,7 +84,11 @@ function runtimeError(e: any, name: string): TsplayError {
  * UndefinedVariableError (naming the variable and name:line) or another TsplayError.
  */
 export function renderTemplate(text: string, vars: Record<string, unknown>, name: string, opts: TemplateOptions = {}): string {
-  registerHelpers(hb, registered);
+  const n = filterRegistry.size + testRegistry.size;
+  if (n !== helperCount) {
+    registerHelpers(hb, registered);
+    helperCount = n;
+  }
   const t = compile(text, name);
   const exprOpts = { pos: { file: name }, lookupRoots: opts.lookupRoots };
   const extras: Record<string, unknown> = {
