@@ -151,7 +151,7 @@ async function invoke(pr: PlayRun, task: TaskNode, host: string, vars: Record<st
     findFile,
     renderTemplate: (text, name) => svc.renderTemplate(text, vars, name),
     template: (v) => svc.templateValue(v, vars, opts),
-    log: (level, msg) => pr.run.emit({ type: 'verbose', level, msg, host }),
+    log: (level, msg) => pr.run.emit(msg.startsWith('<') ? { type: 'verbose', level, msg } : { type: 'verbose', level, msg, host }),
   };
   const result = await svc.runModule(def, args, ctx);
   return { result, delegatedTo };
