@@ -9,13 +9,19 @@ import { prepareCommand } from './become.ts';
 import { drive, withTimeout, type RawResult } from './driver.ts';
 import { putFileScript, getFileCommand, failureReason } from './files.ts';
 import { RemoteFileError } from './errors.ts';
+import { redact } from '../secrets.ts';
+import type { SshHooks } from './ssh.ts';
 
 /** A connection to the controller itself. */
 export class LocalConnection implements Connection {
-  constructor(public readonly host: string = 'localhost') {}
+  constructor(
+    public readonly host: string = 'localhost',
+    private readonly hooks: Pick<SshHooks, 'onCommand'> = {},
+  ) {}
 
   /** Run a command line; raw byte-exact output. */
   async run(command: string, opts: ExecOptions = {}): Promise<RawResult> {
+    this.hooks.onCommand?.(this.host, redact(command), opts.become ? `${opts.become.method}:${opts.become.user}` : undefined);
     const stdin = opts.stdin === undefined ? undefined : Buffer.isBuffer(opts.stdin) ? opts.stdin : Buffer.from(opts.stdin);
     let line = command;
     if (opts.timeoutMs) line = withTimeout(line, opts.timeoutMs);

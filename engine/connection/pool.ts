@@ -35,7 +35,7 @@ export class ConnectionPool {
         await existing.conn.close().catch(() => undefined);
       }
       let conn: SshConnection | LocalConnection;
-      if (params.connection === 'local') conn = new LocalConnection(host);
+      if (params.connection === 'local') conn = new LocalConnection(host, this.hooks);
       else {
         const cur = this.conns.get(host)?.conn;
         const ssh = cur instanceof SshConnection ? cur : new SshConnection(params, this.hooks);

@@ -34,6 +34,11 @@ export interface SshHooks {
   passphrase?: (keyFile: string) => Promise<string>;
   /** Informational messages (a key recorded by accept-new, ...). */
   log?: (msg: string) => void;
+  /**
+   * Called with every command line sent (before become wrapping, already redacted), for -vvv.
+   * `become` is e.g. 'sudo:root' when the command runs under become.
+   */
+  onCommand?: (host: string, command: string, become?: string) => void;
 }
 
 const passphraseCache = new Map<string, string>();
@@ -441,6 +446,7 @@ export class SshConnection implements Connection {
 
   /** Run a command line; raw byte-exact output. */
   async run(command: string, opts: ExecOptions = {}): Promise<RawResult> {
+    this.hooks.onCommand?.(this.host, redact(command), opts.become ? `${opts.become.method}:${opts.become.user}` : undefined);
     const stdin = opts.stdin === undefined ? undefined : Buffer.isBuffer(opts.stdin) ? opts.stdin : Buffer.from(opts.stdin);
     let line = command;
     if (opts.timeoutMs) line = withTimeout(line, opts.timeoutMs);

@@ -6,6 +6,7 @@ import { LocalConnection } from '../../../engine/connection/local.ts';
 import { ConnectionPool } from '../../../engine/connection/pool.ts';
 import { connParamsFor } from '../../../engine/connection/params.ts';
 import { CommandTimeoutError, RemoteFileError } from '../../../engine/connection/errors.ts';
+import { registerSecret, clearSecrets } from '../../../engine/secrets.ts';
 
 describe('connection/local: LocalConnection (the controller itself)', () => {
   const c = new LocalConnection('localhost');
@@ -77,6 +78,17 @@ describe('connection/local: LocalConnection (the controller itself)', () => {
     expect(a).to.equal(b);
     expect(a).to.be.instanceOf(LocalConnection);
     expect((await a.exec('echo ok')).stdout).to.equal('ok\n');
+    await pool.closeAll();
+  });
+
+  it('onCommand hook sees every command (redacted) for -vvv', async () => {
+    const seen: string[] = [];
+    registerSecret('cmd-secret-991');
+    const pool = new ConnectionPool({ onCommand: (h, cmd, b) => seen.push(`${h}|${b ?? '-'}|${cmd}`) });
+    const conn = await pool.get('localhost', connParamsFor('localhost', {}));
+    await conn.exec('echo cmd-secret-991 >/dev/null');
+    expect(seen).to.deep.equal(['localhost|-|echo ******** >/dev/null']);
+    clearSecrets();
     await pool.closeAll();
   });
 });
