@@ -83,9 +83,22 @@ function oldStyle(r: Reader, key: string, st: LoadState): { action: string; args
   return { action, args };
 }
 
+/** Actions run by the executor itself, considered for suggestions when the registry has none. */
+const COMMON_ACTIONS = ['debug', 'set_fact', 'assert', 'fail', 'pause', 'add_host', 'group_by', 'meta', 'include_vars', 'include_tasks', 'import_tasks', 'include_role', 'import_role', 'setup', 'ping'];
+
+/** The nearest known module to NAME: the registry's suggestion or a known executor action, whichever is nearer. */
+function suggest(name: string, st: LoadState): { name: string; distance: number } | undefined {
+  const short = canonicalModule(name);
+  const cands: { name: string; distance: number }[] = [];
+  const fromRegistry = st.opts.suggestModule?.(short);
+  if (fromRegistry) cands.push({ name: fromRegistry, distance: editDistance(short.toLowerCase(), fromRegistry.toLowerCase()) });
+  const local = nearest(short, COMMON_ACTIONS.filter((a) => LOADER_ACTIONS.has(a) || st.opts.isModule(a, st.libraryDirs)));
+  if (local) cands.push(local);
+  return cands.sort((a, b) => a.distance - b.distance)[0];
+}
+
 function unknownModule(r: Reader, key: string, name: string, st: LoadState): never {
-  const s = st.opts.suggestModule?.(canonicalModule(name));
-  r.fail(key, `unknown module '${name}'${didYouMean(s)}`);
+  r.fail(key, `unknown module '${name}'${didYouMean(suggest(name, st)?.name)}`);
 }
 
 /**
@@ -110,8 +123,7 @@ export function parseAction(r: Reader, keywords: Set<string>, st: LoadState): Pa
     const kw = nearest(u, keywords);
     const hasModule = modules.length > 0 || explicit !== undefined;
     // With no module in the task, the unknown key is a misspelled module unless a keyword is clearly nearer.
-    const mod = st.opts.suggestModule?.(canonicalModule(u));
-    const modDist = mod ? editDistance(canonicalModule(u).toLowerCase(), mod.toLowerCase()) : Infinity;
+    const modDist = suggest(u, st)?.distance ?? Infinity;
     if (hasModule || (kw && kw.distance <= 2 && kw.distance < modDist)) {
       r.fail(u, `unknown ${r.what} keyword '${u}'${didYouMean(kw?.name)}`);
     }

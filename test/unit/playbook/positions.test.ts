@@ -73,3 +73,15 @@ describe('playbook loader: role de-duplication and *_from', () => {
     expect(nested.plays[0].tasks[0].pos.file).to.equal(join(MISC, 'sub/level3.yml'));
   });
 });
+
+describe('playbook loader: module suggestions', () => {
+  it('suggests executor actions (debug, set_fact, ...) even when the registry suggests nothing', () => {
+    let msg = '';
+    try {
+      loadPlaybook(join(BAD, 'unknown-module.yml'), testOptions({ suggestModule: () => undefined }));
+    } catch (e) {
+      msg = (e as ParseError).oneLine();
+    }
+    expect(msg).to.include("unknown module 'debgu' (did you mean 'debug'?)");
+  });
+});
