@@ -65,13 +65,13 @@ export function readVars(r: Reader, key = 'vars', allowList = false): Record<str
   return out;
 }
 
-function readEnvironment(r: Reader): Record<string, unknown>[] | undefined {
+function readEnvironment(r: Reader): (Record<string, unknown> | string)[] | undefined {
   const v = r.ds.environment;
   if (v === undefined || v === null) return undefined;
-  const one = (x: unknown): Record<string, unknown> => {
+  const one = (x: unknown): Record<string, unknown> | string => {
     if (isMap(x)) return x;
-    if (isTemplate(x)) r.fail('environment', `a templated environment ('${x}') is not supported yet: write the variables as a mapping`);
-    r.wrong('environment', 'a mapping (or a list of mappings)');
+    if (isTemplate(x)) return x as string;
+    r.wrong('environment', 'a mapping, an expression such as "{{ proxy_env }}", or a list of those');
   };
   return Array.isArray(v) ? v.map(one) : [one(v)];
 }

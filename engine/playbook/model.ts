@@ -43,7 +43,8 @@ export interface Inheritable {
   becomeUser?: string;
   becomeMethod?: 'sudo' | 'su';
   becomeFlags?: string;
-  environment?: Record<string, unknown>[];
+  /** Parents' entries first; later entries win. A string entry is an expression (`'{{ proxy_env }}'`) giving a mapping. */
+  environment?: (Record<string, unknown> | string)[];
   ignoreErrors?: unknown;
   ignoreUnreachable?: unknown;
   noLog?: unknown;

@@ -68,6 +68,7 @@ describe('playbook loader: misc forms', () => {
     expect(named('set_fact k=v').args).to.deep.equal({ a: '1', b: 'two words' });
     expect(named('command with argv').args).to.deep.equal({ argv: ['echo', 'hi'] });
     expect(named('environment list').environment).to.deep.equal([{ A: 1 }, { B: 2 }]);
+    expect(named('templated environment').environment).to.deep.equal(['{{ proxy_env }}']);
   });
 
   it('notify on import_tasks reaches imported tasks that set none', () => {
