@@ -66,6 +66,12 @@ function oldStyle(r: Reader, key: string, st: LoadState): { action: string; args
     modStr = value.module;
     rest = { ...value };
     delete rest.module;
+    // `action: {module: copy, args: {src: a}}` (Ansible folds a nested `args` in)
+    if (isMap(rest.args)) {
+      const nested = rest.args;
+      delete rest.args;
+      rest = { ...rest, ...nested };
+    }
   } else {
     r.fail(key, `'${key}' must be a string such as 'copy src=a dest=b' or a mapping with 'module:', got ${typeName(value)}`);
   }

@@ -69,6 +69,7 @@ describe('playbook loader: misc forms', () => {
     expect(named('command with argv').args).to.deep.equal({ argv: ['echo', 'hi'] });
     expect(named('environment list').environment).to.deep.equal([{ A: 1 }, { B: 2 }]);
     expect(named('templated environment').environment).to.deep.equal(['{{ proxy_env }}']);
+    expect([named('action mapping form').action, named('action mapping form').args]).to.deep.equal(['copy', { src: 'a', dest: '/tmp/b' }]);
   });
 
   it('notify on import_tasks reaches imported tasks that set none', () => {
