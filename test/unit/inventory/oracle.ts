@@ -52,9 +52,7 @@ export function ansibleView(req: OracleRequest, cwd = FIXTURES): OracleView {
     throw new Error(`ansible oracle failed (status ${r.status}): ${r.error?.message ?? ''}${r.stderr}`);
   }
   const last = r.stdout.trim().split('\n').pop()!;
-  const view = JSON.parse(last) as OracleView;
-  if (view.load_error) view.stderr = r.stderr;
-  return view;
+  return JSON.parse(last) as OracleView;
 }
 
 /** Normalise values the way JSON does (Ansible's tuples/sets are lists, floats like 1000.0 are 1000). */

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
 import { loadInventory } from '../../../engine/inventory/index.ts';
-import { ansibleView, tsplayView, FIXTURES } from './oracle.ts';
+import { ansibleView, ansibleViews, tsplayView, FIXTURES, type OracleView } from './oracle.ts';
 import { parseErrorOf, tree } from './helpers.ts';
 
 describe('inventory: YAML format', () => {
@@ -54,20 +54,24 @@ describe('inventory: YAML format', () => {
       ['host vars not a mapping', 'all:\n  hosts:\n    h1: 5\n', /expected a dictionary/, 3],
       ['a group that is its own ancestor', 'a:\n  children:\n    b:\n      children:\n        a:\n', /recursive dependency loop/, undefined],
     ];
-    for (const [what, text, re, line] of bad) {
+    const dir = tree(Object.fromEntries(bad.map(([, text], i) => [`hosts${i}.yml`, text])));
+    let theirsAll: OracleView[] = [];
+    before(() => {
+      theirsAll = ansibleViews(bad.map((_, i) => ({ sources: [join(dir, `hosts${i}.yml`)] })), dir);
+    });
+    bad.forEach(([what, , re, line], i) => {
       it(what, () => {
-        const dir = tree({ 'hosts.yml': text });
-        const f = join(dir, 'hosts.yml');
+        const f = join(dir, `hosts${i}.yml`);
         const e = parseErrorOf(() => loadInventory([f]));
         expect(e.message).to.match(re);
         expect(e.pos?.file).to.equal(f);
         if (line !== undefined) expect(e.pos?.line).to.equal(line);
         expect(e.oneLine()).to.match(new RegExp(`^${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(:\\d+)*: `));
         if (what !== 'duplicate key') {
-          const theirs = ansibleView({ sources: [f] }, dir);
+          const theirs = theirsAll[i];
           expect(theirs.load_error, `ansible accepted what tsplay refused (${what})`).to.be.a('string');
         }
       });
-    }
+    });
   });
 });
