@@ -4,7 +4,8 @@
  * password auth, ProxyJump, drop + reconnect, timeouts, unreachable hosts.
  */
 import { expect } from 'chai';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -165,6 +166,44 @@ describe('lab: SSH connection layer', function () {
       expect(e.message).to.equal('could not write /mnt/small/f on h1: no space left on device');
       expect((await c.exec('cat /mnt/small/f; ls -A /mnt/small')).stdout).to.equal('original\nf\n');
       await c.exec('umount /mnt/small');
+    });
+
+    it('controller SIGKILLed while copying a large file: old file intact, temp file gone', async function () {
+      this.timeout(60_000);
+      await c.exec('printf original > /tmp/kill-test.dat; rm -f /tmp/.tsplay-tmp-*');
+      // a child controller process that copies 300 MB, killed with SIGKILL mid-transfer
+      const d = mkdtempSync(join(tmpdir(), 'tsp-kill-'));
+      const script = join(d, 'put.mts');
+      const root = join(fileURLToPath(import.meta.url), '..', '..', '..');
+      writeFileSync(script, [
+        `import { SshConnection } from ${JSON.stringify(join(root, 'engine/connection/ssh.ts'))};`,
+        `const c = await SshConnection.open(JSON.parse(process.argv[2]));`,
+        `process.stdout.write('connected\\n');`,
+        `await c.putFile('/tmp/kill-test.dat', Buffer.alloc(300 * 1024 * 1024, 120));`,
+        `process.stdout.write('finished\\n');`,
+      ].join('\n'));
+      const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(params('h1'))], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+      // wait until the temp file on the host is growing, then kill the controller
+      let sawTemp = false;
+      for (let i = 0; i < 200 && !sawTemp; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        const r = await c.exec("find /tmp -maxdepth 1 -name '.tsplay-tmp-*' -size +1k | grep -c . || true");
+        sawTemp = r.stdout.trim() !== '0';
+      }
+      child.kill('SIGKILL');
+      await new Promise((r) => child.on('exit', r));
+      expect(sawTemp, `temp file never seen; child said: ${out}`).to.equal(true);
+      expect(out).to.not.contain('finished');
+      let left = '';
+      for (let i = 0; i < 50; i++) {
+        left = (await c.exec("ls -A /tmp | grep tsplay-tmp || true")).stdout.trim();
+        if (!left) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(left, 'temp file left behind').to.equal('');
+      expect((await c.exec('cat /tmp/kill-test.dat')).stdout).to.equal('original');
     });
 
     it('getFile of a missing file rejects with a clear message', async () => {
@@ -382,6 +421,25 @@ describe('lab: SSH connection layer', function () {
       }
       await new Promise((r) => setTimeout(r, 500));
       expect(await inHost('h2', "pgrep -a -f 'sleep 6[123]' || echo none")).to.equal('none\n');
+    });
+
+    it('network cut mid-command (link down): unreachable after the keepalive timeout, no hang', async function () {
+      this.timeout(60_000);
+      const kh = `-o UserKnownHostsFile=${lab.knownHostsPath} -o StrictHostKeyChecking=yes -o ServerAliveInterval=1 -o ServerAliveCountMax=2`;
+      const c = await open(params('h3', {}, kh));
+      expect((await c.exec('echo up')).stdout).to.equal('up\n');
+      const running = rejection(c.exec('sleep 40'));
+      await new Promise((r) => setTimeout(r, 300));
+      const t0 = Date.now();
+      await inHost('h3', 'ip link set eth0 down');
+      try {
+        const e = await running;
+        expect(e).to.be.instanceOf(UnreachableError);
+        expect(e.message).to.match(/connection to h3 .*lost/);
+        expect(Date.now() - t0).to.be.lessThan(10_000);
+      } finally {
+        await inHost('h3', 'ip link set eth0 up');
+      }
     });
 
     it('a dropped connection fails the running command as unreachable; the next call reconnects', async () => {
