@@ -6,7 +6,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { posOf } from '../yaml.ts';
 import { ParseError, type SourcePos } from '../types.ts';
 import type { IncludeNode, Inheritable, Node, Play, Playbook, RoleInfo, TaskNode } from './model.ts';
-import { Reader, fail, isMap, isTemplate, itemPos, typeName } from './source.ts';
+import { Reader, fail, isMap, isTemplate, itemPos, staticPath, typeName } from './source.ts';
 import { IMPORT_PLAYBOOK_KEYWORDS } from './keywords.ts';
 import { type Scope, checkUnsupported, merge, inheritablePart, readOwn } from './inherit.ts';
 import { type LoadState, type LoaderOptions, newState } from './options.ts';
@@ -60,7 +60,7 @@ function importPlaybook(ds: Record<string, unknown>, key: string, st: LoadState,
   checkUnsupported(r, st);
   const raw = ds[key];
   if (typeof raw !== 'string' || raw.trim() === '') r.fail(key, `import_playbook needs a file name, got ${typeName(raw)}`);
-  const target = raw as string;
+  const target = staticPath(raw as string, { playbook_dir: st.pbDir });
   if (isTemplate(target)) r.fail(key, `import_playbook file name '${target}' is templated: tsplay needs a plain path`);
   const own = readOwn(r);
   const imported: ImportedBy = {

@@ -240,3 +240,11 @@ export function itemPos(list: unknown, index: number, fallback?: SourcePos): Sou
   }
   return p;
 }
+
+/**
+ * Substitute the variables known while loading (`{{ playbook_dir }}`, `{{ role_path }}`) in a
+ * static import path; anything else templated is left for the caller to refuse.
+ */
+export function staticPath(s: string, known: { playbook_dir: string; role_path?: string }): string {
+  return s.replace(/\{\{\s*(playbook_dir|role_path)\s*\}\}/g, (m, name: string) => (name === 'role_path' ? known.role_path ?? m : known.playbook_dir));
+}

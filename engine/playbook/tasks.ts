@@ -6,7 +6,7 @@ import { dirname, relative } from 'node:path';
 import { posOf } from '../yaml.ts';
 import type { SourcePos } from '../types.ts';
 import type { BlockNode, IncludeNode, LoopControl, Node, TaskNode } from './model.ts';
-import { Reader, fail, isMap, isTemplate, itemPos, typeName } from './source.ts';
+import { Reader, fail, isMap, isTemplate, itemPos, staticPath, typeName } from './source.ts';
 import {
   BLOCK_KEYWORDS, HANDLER_KEYWORDS, INCLUDE_KEYWORDS, LOOP_CONTROL_KEYS, META_ACTIONS, ROLE_INCLUDE_ARGS, TASK_KEYWORDS, WITH_LOOPS,
 } from './keywords.ts';
@@ -218,7 +218,7 @@ function noTaskOnly(r: Reader, what: string): void {
 function importTasks(r: Reader, pa: ParsedAction, scope: Scope, st: LoadState): Node[] {
   noTaskOnly(r, 'import_tasks');
   if (readLoop(r)) r.fail(r.has('loop') ? 'loop' : Object.keys(r.ds).find((k) => k.startsWith('with_'))!, 'loops cannot be used on import_tasks; use include_tasks');
-  const file = fileArg(r, pa, ['_raw_params', 'file']);
+  const file = staticPath(fileArg(r, pa, ['_raw_params', 'file']), { playbook_dir: st.pbDir, role_path: scope.role?.path });
   if (isTemplate(file)) r.fail(pa.key, `import_tasks file name '${file}' is templated: tsplay resolves imports before variables exist; use include_tasks`);
   const pos = r.pos(pa.key);
   const dirs = scope.role ? [`${scope.role.path}/tasks`, scope.role.path, scope.baseDir] : [scope.baseDir, st.baseDir, st.pbDir];

@@ -77,6 +77,11 @@ describe('playbook loader: misc forms', () => {
     expect(named('own notify').notify).to.deep.equal(['other']);
   });
 
+  it('import_tasks paths may use {{ playbook_dir }}', () => {
+    const t = tasks.find((x) => x.tags.includes('via_playbook_dir')) as TaskNode;
+    expect(t.name).to.equal('old include task');
+  });
+
   it("reads 'include:' as include_tasks", () => {
     const inc = tasks.find((t) => t.kind === 'include' && t.target === 'tasks/old.yml') as IncludeNode;
     expect(inc.what).to.equal('include_tasks');
@@ -112,6 +117,13 @@ describe('playbook loader: misc forms', () => {
     expect(more.map((n) => n.name)).to.deep.equal(['more task']);
     expect((more[0] as TaskNode).role?.name).to.equal('inc');
     expect((more[0] as TaskNode).loop).to.equal(undefined);
+  });
+
+  it('import_tasks paths may use {{ role_path }} inside a role', () => {
+    const parent = { when: [], tags: [], vars: {}, baseDir: MISC, pos: { file: join(MISC, 'misc.yml'), line: 1 } };
+    const r = loadRoleForInclude('inc', { tasks: 'rp' }, parent, { ...opts, playbookDir: MISC });
+    const block = r.nodes[r.nodes.length - 1] as { block: TaskNode[] };
+    expect(block.block.map((t) => t.name)).to.deep.equal(['more task']);
   });
 
   it('loadTaskFile: relative to the parent baseDir, apply keywords merged by includeParent', () => {
