@@ -44,7 +44,7 @@ export async function runModule(def: ModuleDef, rawArgs: Record<string, unknown>
     return failedFrom(e);
   }
   if (plan.failed) return { changed: false, ...plan.result, failed: true, msg: plan.msg ?? `${def.name} failed` };
-  const base: ModuleResult = { changed: plan.changed, ...plan.result };
+  const base: ModuleResult = { ...plan.result, changed: plan.changed };
   if (plan.msg !== undefined) base.msg = plan.msg;
 
   if (ctx.check) {
