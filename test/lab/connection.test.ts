@@ -423,6 +423,19 @@ describe('lab: SSH connection layer', function () {
       expect(await inHost('h2', "pgrep -a -f 'sleep 6[123]' || echo none")).to.equal('none\n');
     });
 
+    it('the pool keeps one connection per host and per remote user, shared by concurrent callers', async () => {
+      const pool = new ConnectionPool();
+      const [a, b] = await Promise.all([pool.get('h2', params('h2')), pool.get('h2', params('h2'))]);
+      expect(a).to.equal(b);
+      const u = await pool.get('h2', params('h2', { ansible_user: 'tspuser' }));
+      expect(u).to.not.equal(a);
+      expect((await a.exec('id -un')).stdout).to.equal('root\n');
+      expect((await u.exec('id -un')).stdout).to.equal('tspuser\n');
+      expect(await pool.get('h2', params('h2'))).to.equal(a);
+      expect((a as SshConnection).connectCount).to.equal(1);
+      await pool.closeAll();
+    });
+
     it('network cut mid-command (link down): unreachable after the keepalive timeout, no hang', async function () {
       this.timeout(60_000);
       const kh = `-o UserKnownHostsFile=${lab.knownHostsPath} -o StrictHostKeyChecking=yes -o ServerAliveInterval=1 -o ServerAliveCountMax=2`;
