@@ -173,7 +173,8 @@ export async function playbookMain(argv: string[]): Promise<number> {
   const runs: ReturnType<typeof createRun>[] = [];
   let svcRef: ReturnType<typeof realServices> | undefined;
   const onSigint = () => {
-    if (interrupted) return;
+    if (interrupted) process.exit(ExitCode.INTERRUPTED); // a second Ctrl+C: stop now
+    
     interrupted = true;
     for (const r of runs) r.interrupted = true;
     void svcRef?.closeAll();

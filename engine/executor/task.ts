@@ -21,6 +21,8 @@ export interface HostOutcome {
   ignored: boolean;
   /** Hosts the task ran against via delegation. */
   delegatedTo?: string;
+  /** The run was interrupted (SIGINT) while this task ran: nothing is recorded. */
+  interrupted?: boolean;
 }
 
 const asBool = (v: unknown): boolean | undefined => {
@@ -303,6 +305,10 @@ export async function runTaskOnHost(pr: PlayRun, task: TaskNode, host: string, s
     }
   } catch (e) {
     final = errorResult(e, task);
+  }
+  if (pr.run.interrupted) {
+    // SIGINT: the command was killed with the connection; report nothing for it.
+    return { status: 'failed', result: { changed: false, failed: true, msg: 'interrupted by the user' }, ignored: false, interrupted: true };
   }
   const status = statusOf(final);
   const ignored = status === 'failed' && ignoreErrors;

@@ -174,7 +174,7 @@ export async function runTask(pr: PlayRun, task: TaskNode, hosts: string[], scop
       if (task.action === 'set_fact' && o.result.ansible_facts) store.setHostVars(h, o.result.ansible_facts as Record<string, unknown>);
     }
   }
-  for (const [h, o] of outcomes) record(pr, task, h, o, scope);
+  for (const [h, o] of outcomes) if (!o.interrupted) record(pr, task, h, o, scope);
   if (runOnceVal && outcomes.length) {
     const [, o] = outcomes[0];
     if (o.status === 'changed' || (o.result.changed && o.status !== 'failed')) for (const h of hosts.slice(1)) notify(pr, task, h, svc);
