@@ -185,6 +185,7 @@ export class SshConnection implements Connection {
       this.client = client;
       this.jumps = jumps;
       this.alive = true;
+      this.lastError = undefined;
       this.connectCount++;
       const onDown = (why: string) => {
         if (this.client !== client) return;

@@ -262,9 +262,10 @@ describe('lab: SSH connection layer', function () {
       expect(e.message).to.not.contain('Bad-Su-Pw-7781');
     });
 
-    it('sudo as root (no password needed) also works', async () => {
+    it('sudo and su from root (no password needed) also work', async () => {
       const root = await open(params('h2'));
       expect((await root.exec('id -un', { become: { method: 'sudo', user: 'tspuser' } })).stdout).to.equal('tspuser\n');
+      expect((await root.exec('id -un; cat', { become: { method: 'su', user: 'tspuser' }, stdin: 'in' })).stdout).to.equal('tspuser\nin');
     });
   });
 
