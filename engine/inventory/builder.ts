@@ -26,16 +26,31 @@ function pythonInt(value: unknown, what: string): number {
 
 /** Mutable inventory under construction; `finish()` returns the Inventory. */
 export class InventoryBuilder {
-  readonly hosts = new Map<string, InvHost>();
-  readonly groups = new Map<string, InvGroup>();
-  readonly warnings: string[] = [];
+  readonly hosts: Map<string, InvHost>;
+  readonly groups: Map<string, InvGroup>;
+  readonly warnings: string[];
   private readonly parents = new Map<string, string[]>();
   /** Hosts taken out of `ungrouped` by reconcile (Ansible then drops `ungrouped` from their groups). */
-  private readonly leftUngrouped = new Set<string>();
+  private readonly leftUngrouped: Set<string>;
   /** The source currently being parsed (recorded as InvHost.file for new hosts). */
   currentFile?: string;
 
-  constructor(readonly sources: string[]) {
+  /** A new inventory from `sources`, or (with `existing`) a builder that edits that inventory in place. */
+  constructor(readonly sources: string[], existing?: Inventory) {
+    if (existing) {
+      this.hosts = existing.hosts;
+      this.groups = existing.groups;
+      this.warnings = existing.warnings ?? (existing.warnings = []);
+      this.leftUngrouped = leftUngroupedOf.get(existing) ?? new Set();
+      leftUngroupedOf.set(existing, this.leftUngrouped);
+      for (const g of this.groups.values()) if (!this.parents.has(g.name)) this.parents.set(g.name, []);
+      for (const g of this.groups.values()) for (const c of g.children) this.parents.get(c)?.push(g.name);
+      return;
+    }
+    this.hosts = new Map();
+    this.groups = new Map();
+    this.warnings = [];
+    this.leftUngrouped = new Set();
     this.addGroup('all');
     this.addGroup('ungrouped');
     this.addChild('all', 'ungrouped');
@@ -141,7 +156,8 @@ export class InventoryBuilder {
       }
     }
     for (const name of this.groups.keys()) {
-      if (this.hosts.has(name)) this.warnings.push(`Found both group and host with same name: ${name}`);
+      const w = `Found both group and host with same name: ${name}`;
+      if (this.hosts.has(name) && !this.warnings.includes(w)) this.warnings.push(w);
     }
   }
 

@@ -15,3 +15,4 @@ export { parseYamlInventory } from './yaml-inventory.ts';
 export { InventoryBuilder } from './builder.ts';
 export { parseIniValue } from './pyliteral.ts';
 export { expandHostRange, expandHostPattern, parseAddress } from './address.ts';
+export { addDynamicHost, addDynamicGroup } from './dynamic.ts';

@@ -38,6 +38,12 @@ function clean(fn: () => unknown): boolean {
   return true;
 }
 
+/**
+ * Lists sorted: ansible-core walks grandchild groups in Python set order (id-hash based), so the
+ * host order of a group with several child levels is not defined there; membership is.
+ */
+const sortedValues = (o: Record<string, string[]>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, [...v].sort()]));
+
 const iniFragments = [
   '[', ']', ':children', ':vars', ':', '=', '"', "'", '#', ';', '\\', ' ', '\t', '\n', '\r\n', 'web', 'db', 'all', 'ungrouped',
   '[1:3]', '[01:10]', '[a:c]', '[1:9:2]', '[0:99999999]', ':22', 'x=1', "y='a b'", 'z=[1,2]', "d={'k':", '---', 'ansible_group_priority=', '5',
@@ -229,7 +235,7 @@ describe('inventory: fuzzing (fast-check)', function () {
       expect(ours.hosts, label).to.deep.equal(t.hosts);
       expect(ours.groups, label).to.deep.equal(t.groups);
       expect(ours.group_names, label).to.deep.equal(t.group_names);
-      expect(ours.groups_var, label).to.deep.equal(t.groups_var);
+      expect(sortedValues(ours.groups_var), label).to.deep.equal(sortedValues(t.groups_var));
       expect(ours.hostvars, label).to.deep.equal(t.hostvars);
       agreedOk++;
     });
@@ -279,7 +285,7 @@ describe('inventory: fuzzing (fast-check)', function () {
       expect(ours.hosts, label).to.deep.equal(t.hosts);
       expect(ours.groups, label).to.deep.equal(t.groups);
       expect(ours.group_names, label).to.deep.equal(t.group_names);
-      expect(ours.groups_var, label).to.deep.equal(t.groups_var);
+      expect(sortedValues(ours.groups_var), label).to.deep.equal(sortedValues(t.groups_var));
       expect(ours.hostvars, label).to.deep.equal(t.hostvars);
       agreedOk++;
     });

@@ -39,6 +39,8 @@ export interface OracleRequest {
   patterns?: string[];
   limit?: string;
   playbook_dir?: string;
+  /** add_host / group_by operations applied after loading (see dynamic.test.ts). */
+  dynamic?: ({ op: 'host'; name: string; groups?: string[]; vars?: Record<string, unknown> } | { op: 'group'; host: string; group: string; parents?: string[] })[];
 }
 
 /** Run ansible-core's InventoryManager/VariableManager on the request (in `cwd`). */
