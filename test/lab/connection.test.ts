@@ -387,6 +387,15 @@ describe('lab: SSH connection layer', function () {
       }
     });
 
+    it('an ssh_config file alone (HostName, User, IdentityFile, UserKnownHostsFile, StrictHostKeyChecking) is enough', async () => {
+      const p = connParamsFor('h2', { ansible_ssh_common_args: `-F ${lab.sshConfigPath}` }, {}, { env: {}, fileExists: () => false });
+      expect(p).to.include({ address: ipOf('h2'), user: 'root', strictHostKeyChecking: 'yes', identitiesOnly: true });
+      expect(p.identityFiles).to.deep.equal([lab.keyPath]);
+      expect(p.knownHostsFiles).to.deep.equal([lab.knownHostsPath]);
+      const c = await open(p);
+      expect((await c.exec('hostname')).stdout).to.equal('h2\n');
+    });
+
     it('ProxyJump: h2 reached through h1 (the session on h2 comes from h1)', async () => {
       const p = params('h2', {}, `-o UserKnownHostsFile=${lab.knownHostsPath} -o StrictHostKeyChecking=yes -o ProxyJump=root@${ipOf('h1')}`);
       expect(p.proxyJump).to.have.length(1);
