@@ -86,7 +86,7 @@ const systemd: ModuleDef<Record<string, any>, SdState> = {
     }
     const willBeMasked = args.masked ?? masked;
     if (!found && (args.state !== undefined || args.enabled !== undefined) && args.masked !== false) {
-      fail(`Could not find the requested service ${unit}: host`);
+      fail(`Could not find the requested service ${args.name}: host`);
     }
     let enabled = enabledRc === 0;
     if (args.enabled !== undefined) {

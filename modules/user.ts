@@ -104,7 +104,7 @@ const user: ModuleDef<Record<string, any>, { cmds: string[][] }> = {
       const all = idLine.split(/\s+/).filter(Boolean);
       const primary = all[0];
       const supp = all.slice(1).filter((g) => g !== primary);
-      const missing = groupsWanted.filter((g) => !supp.includes(g));
+      const missing = groupsWanted.filter((g) => !supp.includes(g) && g !== primary);
       const extra = args.append ? [] : supp.filter((g) => !groupsWanted.includes(g));
       if (missing.length || extra.length) {
         const target = args.append ? [...new Set([...supp, ...groupsWanted])] : groupsWanted;
