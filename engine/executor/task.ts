@@ -13,6 +13,9 @@ import type { PlayRun, WalkScope } from './context.ts';
 import type { TaskInfo } from '../types.ts';
 import { expandLoop, itemVars } from './loops.ts';
 import { CONTROLLER_ACTIONS, findControllerFile, runAction } from './actions.ts';
+import { readdirSync, statSync } from 'node:fs';
+import { dirname as pathDirname, basename as pathBasename, join as pathJoin } from 'node:path';
+import { globToRegExp } from '../inventory/fnmatch.ts';
 
 /** The final outcome of a task on a host. */
 export interface HostOutcome {
@@ -243,6 +246,7 @@ export async function runTaskOnHost(pr: PlayRun, task: TaskNode, host: string, s
       let items: unknown[];
       try {
         items = expandLoop(task.loop.kind, svc.templateValue(task.loop.value, vars, opts));
+        if (task.loop.kind === 'fileglob') items = items.flatMap((p) => fileglob(String(p), (n) => findControllerFile(task, pr.run.cfg.playbookDir, 'files', n)));
       } catch (e) {
         if (e instanceof TsplayError) throw e;
         throw new TsplayError((e as Error).message, task.pos);
@@ -341,4 +345,23 @@ function lastFalse(pr: PlayRun, task: TaskNode, vars: Record<string, unknown>): 
     }
   }
   return undefined;
+}
+
+/** with_fileglob: files (not directories) on the controller matching a pattern in one directory. */
+export function fileglob(pattern: string, resolveDir: (name: string) => string): string[] {
+  const dir = resolveDir(pathDirname(pattern) === '.' ? '.' : pathDirname(pattern));
+  const re = globToRegExp(pathBasename(pattern));
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+  return names.filter((n) => re.test(n)).map((n) => pathJoin(dir, n)).filter((p) => {
+    try {
+      return statSync(p).isFile();
+    } catch {
+      return false;
+    }
+  });
 }

@@ -59,7 +59,7 @@ async function play(yaml: string, opts: { files?: Record<string, string>; extraV
   for (const e of events) {
     if (e.type !== 'host_result' || e.item !== undefined) continue;
     lines.push(`${e.task.name}|${e.host}|${e.status}`);
-    if (e.task.action === 'debug' && e.status === 'ok') (msgs[e.host] ??= []).push(e.result.msg);
+    if (e.task.action === 'debug' && e.status === 'ok' && !Array.isArray(e.result.results)) (msgs[e.host] ??= []).push(e.result.msg);
   }
   return { code: out.exitCode, events, stats: out.stats, lines, msgs };
 }
@@ -325,5 +325,46 @@ describe('executor on local hosts', function () {
     expect(r2.msgs.w1).to.deep.equal(['handled']);
     const r3 = await play(pb, { journalRoot: root, dir });
     expect(r3.msgs.w1 ?? []).to.deep.equal([]);
+  });
+
+  it('add_host / group_by change the inventory for later plays; hostvars renders against the other host', async () => {
+    const r = await play(`
+- hosts: all
+  gather_facts: false
+  vars:
+    me: "{{ inventory_hostname }}-x"
+  tasks:
+    - {group_by: {key: "kind_{{ 'web' if inventory_hostname.startswith('w') else 'db' }}"}}
+    - {add_host: {name: extra1, groups: [added], ansible_connection: local, color: blue}, run_once: true}
+    - {name: hv, debug: {msg: "{{ hostvars['d1'].me }}"}, when: inventory_hostname == 'w1'}
+- hosts: kind_web
+  gather_facts: false
+  tasks:
+    - {name: webs, debug: {msg: "{{ groups['kind_web'] | sort | join(',') }}"}}
+- hosts: added
+  gather_facts: false
+  tasks:
+    - {name: added host, debug: {msg: "{{ color }}"}}
+`);
+    expect(r.code).to.equal(0);
+    expect(r.msgs.w1).to.deep.equal(['d1-x', 'w1,w2']);
+    expect(r.msgs.extra1).to.deep.equal(['blue']);
+    expect(r.msgs.d1 ?? []).to.deep.equal([]);
+  });
+
+  it('with_fileglob lists controller files; include_vars file and dir', async () => {
+    const r = await play(`
+- hosts: w1
+  gather_facts: false
+  tasks:
+    - {name: globbed, debug: {msg: "{{ item | basename }}"}, with_fileglob: "conf/*.conf"}
+    - include_vars: {file: more.yml}
+    - include_vars: {dir: vars.d, name: bundle}
+    - {name: iv, debug: {msg: "{{ from_file }} {{ bundle.a }} {{ bundle.b }}"}}
+`, { files: { 'files/conf/a.conf': 'x', 'files/conf/b.conf': 'y', 'files/conf/c.txt': 'z', 'vars/more.yml': 'from_file: yes-file\n', 'vars.d/1.yml': 'a: 1\n', 'vars.d/2.yml': 'b: 2\n' } });
+    expect(r.code, JSON.stringify(r.events.filter((e) => e.type === 'host_result' && e.status === 'failed'))).to.equal(0);
+    expect(r.msgs.w1).to.deep.equal(['yes-file 1 2']);
+    const items = r.events.filter((e) => e.type === 'host_result' && e.item !== undefined) as Extract<RunEvent, { type: 'host_result' }>[];
+    expect(items.map((e) => String(e.item).split('/').pop())).to.deep.equal(['a.conf', 'b.conf']);
   });
 });
