@@ -100,7 +100,10 @@ async function build(c: LabCache, progress: Progress): Promise<void> {
   progress(`building the lab rootfs with debootstrap from ${mirror} (about a minute, once per machine)`);
   // two stages, so that dpkg in the second one runs with force-unsafe-io (no fsync per file:
   // that alone took most of a minute on a virtual disk)
-  await must('debootstrap', ['--foreign', '--variant=minbase', `--include=${ROOTFS_PACKAGES.join(',')}`, suite, c.rootfs, mirror],
+  // downloaded .debs are kept machine-wide, so a rebuild after a recipe change downloads only what changed
+  const debCache = join(CACHE_ROOT, 'debs');
+  mkdirSync(debCache, { recursive: true });
+  await must('debootstrap', ['--foreign', `--cache-dir=${debCache}`, '--variant=minbase', `--include=${ROOTFS_PACKAGES.join(',')}`, suite, c.rootfs, mirror],
     'debootstrap', { onLine: throttled(progress, 'debootstrap') });
   const unsafeIo = join(c.rootfs, 'etc/dpkg/dpkg.cfg.d/tsplay-unsafe-io');
   mkdirSync(dirname(unsafeIo), { recursive: true });
@@ -190,7 +193,7 @@ async function pruneOldCaches(current: LabCache): Promise<void> {
   } catch { /* no labs */ }
   for (const d of readdirSync(CACHE_ROOT)) {
     const p = join(CACHE_ROOT, d);
-    if (d.startsWith('lab-') && !d.endsWith('.lock') && !used.has(p) && !mountsUnder(p).length) {
+    if (d.startsWith('lab-') && d !== 'lab-cache.lock' && !used.has(p) && !mountsUnder(p).length) {
       // rename first (instant, so no later build sees a half-deleted cache), delete in the background
       const trash = join(CACHE_ROOT, `.trash-${d}-${process.pid}`);
       try { renameSync(p, trash); } catch { continue; }
