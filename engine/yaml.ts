@@ -101,6 +101,14 @@ export function setVaultFileDecryptor(fn: VaultFileDecryptor | undefined): void 
   vaultFileDecryptor = fn;
 }
 
+/** Decrypt a whole vault-encrypted file's text with the installed decryptor (used for vaulted INI inventories). */
+export function decryptVaultFileText(text: string, file: string): Result<string, ParseError> {
+  if (!vaultFileDecryptor) {
+    return err(new ParseError('file is vault-encrypted; give --vault-password-file or --ask-vault-pass', { file, line: 1 }));
+  }
+  return vaultFileDecryptor(text, file);
+}
+
 /** Read and parse a YAML (or JSON) file; a vault-encrypted file is decrypted first. */
 export function loadYamlFile(file: string): Result<unknown, ParseError> {
   let text: string;

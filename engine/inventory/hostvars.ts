@@ -29,9 +29,13 @@ function cachedVarsFile(inv: Inventory, file: string): Record<string, unknown> {
   return v;
 }
 
+/** Per-inventory cache of which vars files exist for a (directory, name). */
+const foundCache = new WeakMap<Inventory, Map<string, string[]>>();
+
 /** Forget cached group_vars/host_vars files of an inventory (e.g. after a test rewrote them). */
 export function clearVarsCache(inv: Inventory): void {
   fileCache.delete(inv);
+  foundCache.delete(inv);
 }
 
 /** The directories whose group_vars/ and host_vars/ belong to the inventory, in source order. */
@@ -54,12 +58,20 @@ export function inventoryBaseDirs(inv: Inventory): string[] {
 function fileLayers(inv: Inventory, baseDir: string, subdir: 'group_vars' | 'host_vars', name: string): VarLayer[] {
   if (name.startsWith('/')) return []; // Ansible skips chroot-style names
   const dir = join(baseDir, subdir);
-  try {
-    if (!statSync(dir).isDirectory()) return [];
-  } catch {
-    return [];
+  let m = foundCache.get(inv);
+  if (!m) foundCache.set(inv, (m = new Map()));
+  const key = `${dir}\0${name}`;
+  let files = m.get(key);
+  if (!files) {
+    let isDir = false;
+    try {
+      isDir = statSync(dir).isDirectory();
+    } catch {
+      isDir = false;
+    }
+    m.set(key, (files = isDir ? findVarsFiles(dir, name) : []));
   }
-  return findVarsFiles(dir, name).map((f) => ({ source: f, vars: cachedVarsFile(inv, f) }));
+  return files.map((f) => ({ source: f, vars: cachedVarsFile(inv, f) }));
 }
 
 /**

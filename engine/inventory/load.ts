@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { ParseError, TsplayError } from '../types.ts';
-import { parseYaml } from '../yaml.ts';
+import { decryptVaultFileText, parseYaml } from '../yaml.ts';
 import { parseAddress } from './address.ts';
 import { InventoryBuilder } from './builder.ts';
 import { parseIniInventory } from './ini.ts';
@@ -118,11 +118,17 @@ function readText(file: string): string {
     }
     throw new ParseError('inventory is not valid UTF-8 text', { file, line });
   }
+  text = text.replace(/^\uFEFF/, '');
+  if (text.trimStart().startsWith('$ANSIBLE_VAULT;')) {
+    const plain = decryptVaultFileText(text, file);
+    if (!plain.ok) throw plain.error;
+    text = plain.value;
+  }
   const bad = text.search(/[\u0000-\u0008\u000e-\u001f]/);
   if (bad >= 0) {
     throw new ParseError('binary data where an inventory was expected', { file, line: text.slice(0, bad).split('\n').length });
   }
-  return text.replace(/^\uFEFF/, '');
+  return text;
 }
 
 /** First line that is not blank or a comment. */

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { join, relative } from 'node:path';
-import { loadInventory, hostVarLayers, mergeLayers, loadVarsPath, groupNames, groupsVar } from '../../../engine/inventory/index.ts';
+import { loadInventory, hostVarLayers, mergeLayers, loadVarsPath, groupNames, groupsVar, clearVarsCache } from '../../../engine/inventory/index.ts';
+import { setVaultFileDecryptor } from '../../../engine/yaml.ts';
+import { configureVault, vaultEncrypt } from '../../../engine/vault/index.ts';
 import { ansibleView, tsplayView, FIXTURES } from './oracle.ts';
 import { parseErrorOf, tree } from './helpers.ts';
 
@@ -117,5 +119,35 @@ describe('inventory: group_vars / host_vars and precedence', () => {
       expect(e.pos?.file).to.equal(join(dir, 'gv/group_vars/g.yml'));
       expect(e.pos?.line).to.equal(2);
     });
+  });
+});
+
+describe('inventory: vault-encrypted group_vars/host_vars', () => {
+  after(() => setVaultFileDecryptor(undefined));
+
+  it('decrypt once the vault is configured; without a password the error names the file', () => {
+    const dir = tree({
+      hosts: '[g]\nh1\n',
+      'group_vars/g/plain.yml': 'visible: 1\n',
+      'group_vars/g/vault.yml': vaultEncrypt('db_password: s3cr3t-canary\n', 'pw'),
+      'host_vars/h1': vaultEncrypt('host_secret: another-canary\n', 'pw'),
+    });
+    setVaultFileDecryptor(undefined);
+    const inv = loadInventory([join(dir, 'hosts')]);
+    const e = parseErrorOf(() => hostVarLayers(inv, 'h1'));
+    expect(e.pos?.file).to.equal(join(dir, 'group_vars/g/vault.yml'));
+    configureVault([{ label: 'default', password: 'pw' }]);
+    clearVarsCache(inv);
+    expect(mergeLayers(hostVarLayers(inv, 'h1'))).to.deep.equal({ visible: 1, db_password: 's3cr3t-canary', host_secret: 'another-canary' });
+  });
+
+  it('a vault-encrypted inventory file (INI or YAML) is decrypted too', () => {
+    const dir = tree({ 'hosts': vaultEncrypt('[g]\nh1 a=1\n', 'pw'), 'hosts.yml': vaultEncrypt('y:\n  hosts:\n    h2:\n', 'pw') });
+    setVaultFileDecryptor(undefined);
+    expect(parseErrorOf(() => loadInventory([join(dir, 'hosts')])).message).to.match(/vault-encrypted/);
+    configureVault([{ label: 'default', password: 'pw' }]);
+    const inv = loadInventory([join(dir, 'hosts'), join(dir, 'hosts.yml')]);
+    expect(inv.hosts.get('h1')!.vars).to.deep.equal({ a: 1 });
+    expect(inv.groups.get('y')!.hosts).to.deep.equal(['h2']);
   });
 });
