@@ -151,10 +151,12 @@ async function build(c: LabCache, progress: Progress): Promise<void> {
   rmSync(unsafeIo, { force: true });
   for (const p of ['var/cache/apt/pkgcache.bin', 'var/cache/apt/srcpkgcache.bin']) rmSync(join(c.rootfs, p), { force: true });
 
-  progress(`packing the rootfs (${secs()})`);
-  await must('tar', ['-C', c.rootfs, '--numeric-owner', '-cpf', c.tar, '.'], 'packing the rootfs');
   writeFileSync(join(c.dir, 'STAMP'), `${c.version}\n`);
   progress(`lab cache ready in ${secs()}: ${c.dir}`);
+  // the tar (the tree's spare copy) is packed in the background, off the critical path;
+  // it only counts once renamed into place
+  spawn('/bin/sh', ['-c', 'tar -C "$1" --numeric-owner -cpf "$2.tmp" . && mv "$2.tmp" "$2"', 'pack', c.rootfs, c.tar],
+    { detached: true, stdio: 'ignore' }).unref();
   await pruneOldCaches(c);
 }
 
