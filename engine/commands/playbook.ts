@@ -144,6 +144,24 @@ export async function playbookMain(argv: string[]): Promise<number> {
     process.stdout.write('tsplay 0.1.0\n');
     return ExitCode.OK;
   }
+  // Ctrl+C before the run started (loading, prompts): stop at once, as ansible-playbook does.
+  onInterrupt = () => {
+    process.stderr.write('\nERROR! User interrupted execution\n');
+    process.exit(ExitCode.INTERRUPTED);
+  };
+  const listener = () => onInterrupt();
+  process.on('SIGINT', listener);
+  try {
+    return await runPlaybooks(o);
+  } finally {
+    process.off('SIGINT', listener);
+  }
+}
+
+/** What Ctrl+C does right now: exit at once while loading, stop the run cleanly once it runs. */
+let onInterrupt: () => void = () => undefined;
+
+async function runPlaybooks(o: PlaybookOptions): Promise<number> {
   for (const p of o.playbooks) if (!existsSync(p)) throw new OptionsError(`the playbook: ${p} could not be found`);
   await setupVault(o);
   const inv = loadInv(o);
@@ -179,7 +197,7 @@ export async function playbookMain(argv: string[]): Promise<number> {
     for (const r of runs) r.interrupted = true;
     void svcRef?.closeAll();
   };
-  process.on('SIGINT', onSigint);
+  onInterrupt = onSigint;
   try {
     for (const { file, pb } of playbooks) {
       const svc = realServices({ cli, loader: loaderOptions(o.rolesPath, pb.dir) });
@@ -225,7 +243,6 @@ export async function playbookMain(argv: string[]): Promise<number> {
     reporter.close();
     throw e;
   } finally {
-    process.off('SIGINT', onSigint);
   }
   reporter.close();
   if (interrupted) {

@@ -259,4 +259,24 @@ describe('engine on lab hosts (tsp-engine)', function () {
     expect(a.rc, a.stdout).to.equal(0);
     expect(recap(r.stdout)).to.deep.equal(recap(a.stdout));
   });
+
+  it('SIGINT: running commands stopped, connections closed, a clean summary, exit 99', async () => {
+    const c = spawn('node', [join(ROOT, 'bin/tsplay.js'), join(FIX, 'sigint.yml'), '-i', inv], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env() } });
+    let out = '';
+    let err = '';
+    c.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    c.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const done = new Promise<number>((res) => c.on('close', (code) => res(code ?? 255)));
+    for (let i = 0; i < 120 && !out.includes('TASK [long]'); i++) await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, 1000));
+    const t = Date.now();
+    c.kill('SIGINT');
+    const rc = await done;
+    expect(rc, out + err).to.equal(99);
+    expect(Date.now() - t).to.be.below(15_000);
+    expect(out).to.include('PLAY RECAP');
+    expect(out).to.not.include('TASK [never]');
+    expect(err).to.include('User interrupted execution');
+    for (const h of HOSTS) expect(await onHost(h, 'pgrep -x sleep >/dev/null && echo running || echo gone')).to.equal('gone\n');
+  });
 });
