@@ -11,6 +11,9 @@ import { labInfo, labNames, labStatus, leftovers, hostNames } from '../../engine
 import { candidatePrefixes, pickPrefix } from '../../engine/lab/naming.ts';
 import { cgroupPids, cgroupRoots } from '../../engine/lab/procs.ts';
 import { mountsUnder } from '../../engine/lab/mounts.ts';
+import { withLock } from '../../engine/lab/lock.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 const pexec = promisify(execFile);
 const NAME = 'tsp-labtest';
@@ -48,8 +51,10 @@ async function traces(name: string): Promise<string[]> {
 describe('tsplay lab (real hosts)', function () {
   this.timeout(300_000);
   let lab: LabInfo;
+  let machineForward = '';
 
   before(async () => {
+    machineForward = readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim();
     lab = await bootLab(NAME, 3);
   });
   after(async () => {
@@ -249,8 +254,8 @@ describe('tsplay lab (real hosts)', function () {
     expect(await traces(STALE)).to.deep.equal([]);
     await teardownLab(NAME);
     expect(await traces(NAME)).to.deep.equal([]);
-    // the other engineers' labs and the machine's own links are untouched
-    expect(readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim()).to.equal('0');
+    // the machine's own forwarding setting was never touched by any of this
+    expect(readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim()).to.equal(machineForward);
   });
 
   it('refuses to run without root, in one line', async function () {
@@ -275,6 +280,22 @@ describe('tsplay lab (real hosts)', function () {
     const allButOne = new Set(candidatePrefixes().filter((c) => c !== '198.19.7'));
     expect(pickPrefix('x', allButOne)).to.equal('198.19.7');
     expect(() => pickPrefix('x', new Set(candidatePrefixes()))).to.throw(/no free \/24/);
+  });
+
+  it('serializes holders of the cache lock and takes over a lock left by a dead process', async () => {
+    const path = `${mkdtempSync(`${tmpdir()}/tsp-lock-`)}/x.lock`;
+    writeFileSync(path, '999999999 1\n'); // a PID that cannot exist
+    const order: string[] = [];
+    let waited = 0;
+    const hold = (tag: string) => withLock(path, async () => {
+      order.push(`${tag}+`);
+      await new Promise((r) => setTimeout(r, 200));
+      order.push(`${tag}-`);
+    }, () => waited++);
+    await Promise.all([hold('a'), hold('b')]);
+    expect(order).to.deep.equal(['a+', 'a-', 'b+', 'b-']);
+    expect(waited).to.equal(1);
+    expect(existsSync(path)).to.equal(false);
   });
 
   it('fails with one clear line for bad input', async () => {
