@@ -3,6 +3,7 @@
  * the variables, options, step budget, cycle detection and per-evaluation caches.
  */
 import type { SourcePos } from '../types.ts';
+import { shortSrc } from './parse.ts';
 
 /** Options for evaluate / renderString / templateValue. */
 export interface ExprOptions {
@@ -19,7 +20,7 @@ export interface ExprOptions {
 export const VARS_SCOPE: unique symbol = Symbol.for('tsplay.varsScope');
 
 /** Maximum evaluation steps for one top-level call (guards against runaway templates). */
-export const MAX_STEPS = 5_000_000;
+export const MAX_STEPS = 2_000_000;
 /** Maximum nesting of lazily rendered variables. */
 export const MAX_DEPTH = 64;
 /** Largest string a template may build. */
@@ -45,9 +46,39 @@ export interface Ctx {
   /** Local frames from {% set %} and {% for %}, innermost last. */
   frames: Map<string, unknown>[];
   run: RunState;
+  /** The CallCtx for filters (created on first use). */
+  calls?: import('./registry.ts').CallCtx;
+}
+
+/** A context whose `src` (for messages) is shortened only when an error needs it. */
+export function makeCtx(vars: Record<string, unknown>, opts: ExprOptions, raw: string, run: RunState): Ctx {
+  return new EvalCtx(vars, opts, raw, run);
+}
+
+class EvalCtx implements Ctx {
+  frames: Map<string, unknown>[] = [];
+  calls?: Ctx['calls'];
+  private short?: string;
+  constructor(public vars: Record<string, unknown>, public opts: ExprOptions, private raw: string, public run: RunState) {}
+  get src(): string {
+    return (this.short ??= shortSrc(this.raw));
+  }
 }
 
 /** A fresh run state. */
 export function newRun(): RunState {
-  return { steps: 0, resolving: [], scopeOf: new WeakMap(), deep: new WeakMap() };
+  return new Run();
+}
+
+class Run implements RunState {
+  steps = 0;
+  resolving: RunState['resolving'] = [];
+  private _scopeOf?: WeakMap<object, Record<string, unknown>>;
+  private _deep?: WeakMap<object, unknown>;
+  get scopeOf(): WeakMap<object, Record<string, unknown>> {
+    return (this._scopeOf ??= new WeakMap());
+  }
+  get deep(): WeakMap<object, unknown> {
+    return (this._deep ??= new WeakMap());
+  }
 }

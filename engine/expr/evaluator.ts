@@ -5,10 +5,10 @@
  */
 import { UnsafeText, VaultText } from '../yaml.ts';
 import { ParseError, TsplayError, UndefinedVariableError } from '../types.ts';
-import { type Ctx, MAX_DEPTH, MAX_STEPS, MAX_STRING, VARS_SCOPE } from './context.ts';
+import { type Ctx, makeCtx, MAX_DEPTH, MAX_STEPS, MAX_STRING, VARS_SCOPE } from './context.ts';
 import { ExprError, undefinedError } from './errors.ts';
 import { callMethod } from './methods.ts';
-import { parseTemplate, shortSrc, type Node } from './parse.ts';
+import { parseTemplate, type Node } from './parse.ts';
 import { bareName, type CallCtx, filters, lookups, tests } from './registry.ts';
 import {
   OMIT, Undefined, asStr, setKey, hasOwn, isDict, objDesc, pyCmp, pyEq, pyIn, pyIter, pyRepr, pyStr, toInt, truthy, typeName,
@@ -65,7 +65,7 @@ function renderVarString(s: string, scope: Record<string, unknown>, ctx: Ctx, na
   if (stack.length >= MAX_DEPTH) throw new ExprError(`variables nested more than ${MAX_DEPTH} deep while templating '${name}'`, ctx.opts.pos);
   stack.push({ src: s, vars: scope, name });
   try {
-    const sub: Ctx = { vars: scope, opts: ctx.opts, src: shortSrc(s), frames: [], run: ctx.run };
+    const sub: Ctx = makeCtx(scope, ctx.opts, s, ctx.run);
     return renderIn(s, sub);
   } finally {
     stack.pop();
@@ -96,29 +96,32 @@ export function resolveLeaf(v: unknown, scope: Record<string, unknown>, ctx: Ctx
   return v;
 }
 
+function deepChild(x: unknown, scope: Record<string, unknown>, ctx: Ctx, depth: number): unknown {
+  if (typeof x === 'string') return hasMarkers(x) ? resolveLeaf(x, scope, ctx, '?') : x;
+  if (x !== null && typeof x === 'object') {
+    if (scope !== ctx.vars && !ctx.run.scopeOf.has(x)) ctx.run.scopeOf.set(x, scope);
+    return deep(x, ctx, depth + 1);
+  }
+  return x === undefined ? null : x;
+}
+
 /** Resolve every template string inside a list/dict (memoized per evaluation). */
 export function deep(v: unknown, ctx: Ctx, depth = 0): unknown {
   if (v === null || typeof v !== 'object') return typeof v === 'string' ? v : v === undefined ? null : v;
   if (v instanceof Undefined) return need(v, ctx);
   if (v instanceof UnsafeText || v instanceof VaultText) return resolveLeaf(v, ctx.vars, ctx, '?');
   if (!Array.isArray(v) && !isDict(v)) return v;
+  // another host's variables (hostvars[h]) nested in what we walk are resolved on access instead
+  if (depth > 0 && (v as any)[VARS_SCOPE]) return v;
   const memo = ctx.run.deep.get(v);
   if (memo !== undefined) return memo;
   if (depth > 200) throw new ExprError('data nested too deep', ctx.opts.pos);
   step(ctx);
   const scope = scopeFor(v, ctx);
   let out: any = v;
-  const fix = (x: unknown): unknown => {
-    if (typeof x === 'string') return hasMarkers(x) ? resolveLeaf(x, scope, ctx, '?') : x;
-    if (x !== null && typeof x === 'object') {
-      if (scope !== ctx.vars && !ctx.run.scopeOf.has(x)) ctx.run.scopeOf.set(x, scope);
-      return deep(x, ctx, depth + 1);
-    }
-    return x === undefined ? null : x;
-  };
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
-      const r = fix(v[i]);
+      const r = deepChild(v[i], scope, ctx, depth);
       if (r !== v[i]) {
         if (out === v) out = v.slice();
         out[i] = r;
@@ -126,7 +129,7 @@ export function deep(v: unknown, ctx: Ctx, depth = 0): unknown {
     }
   } else {
     for (const k of Object.keys(v)) {
-      const r = fix((v as any)[k]);
+      const r = deepChild((v as any)[k], scope, ctx, depth);
       if (r !== (v as any)[k]) {
         if (out === v) out = { ...v };
         setKey(out, k, r);
@@ -228,23 +231,33 @@ function lookupVar(name: string, ctx: Ctx): unknown {
 
 /* ------------------------------------------------------------------ calls */
 
+/** The CallCtx given to filters/tests/lookups (a class: no closures on the hot path). */
+class Calls implements CallCtx {
+  constructor(public readonly ctx: Ctx) {}
+  filter(name: string, input: unknown, args: unknown[] = [], kw: Record<string, unknown> = {}): unknown {
+    return applyFilter(name, input, args, kw, this.ctx);
+  }
+  test(name: string, input: unknown, args: unknown[] = [], kw: Record<string, unknown> = {}): boolean {
+    return applyTest(name, input, args, kw, this.ctx);
+  }
+  item(obj: unknown, key: unknown): unknown {
+    return getItem(obj, key, this.ctx, pyStr(key));
+  }
+  attr(obj: unknown, path: string | number): unknown {
+    if (typeof path === 'string' && !path.includes('.') && (isDict(obj) || !/^-?\d+$/.test(path))) return getItem(obj, path, this.ctx, path);
+    let cur = obj;
+    const parts = typeof path === 'number' ? [path] : String(path).split('.');
+    for (const p of parts) {
+      const k = typeof p === 'string' && /^-?\d+$/.test(p) && !isDict(cur) ? parseInt(p, 10) : p;
+      cur = getItem(cur, k, this.ctx, String(path));
+      if (cur instanceof Undefined) return cur;
+    }
+    return cur;
+  }
+}
+
 function callCtx(ctx: Ctx): CallCtx {
-  return {
-    ctx,
-    filter: (name, input, args = [], kw = {}) => applyFilter(name, input, args, kw, ctx),
-    test: (name, input, args = [], kw = {}) => applyTest(name, input, args, kw, ctx),
-    item: (obj, key) => getItem(obj, key, ctx, pyStr(key)),
-    attr: (obj, path) => {
-      let cur = obj;
-      const parts = typeof path === 'number' ? [path] : String(path).split('.');
-      for (const p of parts) {
-        const k = typeof p === 'string' && /^-?\d+$/.test(p) && !isDict(cur) ? parseInt(p, 10) : p;
-        cur = getItem(cur, k, ctx, String(path));
-        if (cur instanceof Undefined) return cur;
-      }
-      return cur;
-    },
-  };
+  return (ctx.calls ??= new Calls(ctx));
 }
 
 /** Apply a filter by name (collection prefixes accepted). */

@@ -5,7 +5,7 @@
  */
 import { UnsafeText } from '../yaml.ts';
 import { TsplayError } from '../types.ts';
-import { type Ctx, type ExprOptions, newRun } from './context.ts';
+import { type Ctx, type ExprOptions, makeCtx, newRun } from './context.ts';
 import { ExprError } from './errors.ts';
 import { applyFilter, applyTest, ev, hasMarkers, need, deep, renderIn } from './evaluator.ts';
 import { parseExpression, shortSrc } from './parse.ts';
@@ -23,24 +23,18 @@ export { registerFilter, registerTest, filters as filterRegistry, tests as testR
 export { pyStr, pyEq, pyCmp, truthy } from './values.ts';
 
 function mkCtx(vars: Record<string, unknown>, opts: ExprOptions | undefined, src: string): Ctx {
-  return { vars: vars ?? {}, opts: opts ?? {}, src: shortSrc(src), frames: [], run: newRun() };
+  return makeCtx(vars ?? {}, opts ?? {}, src, newRun());
 }
 
 /** Convert anything unexpected into a TsplayError (flagged `internal` so tests can catch bugs). */
-function guard<T>(fn: () => T, src: string, opts?: ExprOptions): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof TsplayError) return rethrow(e, opts);
-    const x = new ExprError(`error while templating "${shortSrc(src)}": ${(e as any)?.message ?? e}`, opts?.pos);
-    x.internal = !(e instanceof RangeError); // RangeError: stack overflow / invalid length on huge input
-    throw x;
+function fail(e: unknown, src: string, opts?: ExprOptions): never {
+  if (e instanceof TsplayError) {
+    if (!e.pos && opts?.pos) (e as any).pos = opts.pos;
+    throw e;
   }
-}
-
-function rethrow(e: TsplayError, opts?: ExprOptions): never {
-  if (!e.pos && opts?.pos) (e as any).pos = opts.pos;
-  throw e;
+  const x = new ExprError(`error while templating "${shortSrc(src)}": ${(e as any)?.message ?? e}`, opts?.pos);
+  x.internal = !(e instanceof RangeError); // RangeError: stack overflow / invalid length on huge input
+  throw x;
 }
 
 /** True when `s` is a string containing `{{`, `{%` or `{#`. */
@@ -50,12 +44,14 @@ export function isTemplated(s: unknown): boolean {
 
 /** Evaluate a bare expression (`when:`, `failed_when`, `that:` items, `until`). */
 export function evaluate(expr: string, vars: Record<string, unknown>, opts?: ExprOptions): unknown {
-  return guard(() => {
+  try {
     const node = parseExpression(String(expr), opts?.pos);
     const ctx = mkCtx(vars, opts, expr);
     const v = need(ev(node, ctx), ctx);
     return v === OMIT ? v : deep(v, ctx);
-  }, String(expr), opts);
+  } catch (e) {
+    fail(e, String(expr), opts);
+  }
 }
 
 /**
@@ -88,7 +84,11 @@ export function evalCondition(cond: unknown, vars: Record<string, unknown>, opts
  */
 export function renderString(s: string, vars: Record<string, unknown>, opts?: ExprOptions): unknown {
   if (typeof s !== 'string' || !hasMarkers(s)) return s;
-  return guard(() => renderIn(s, mkCtx(vars, opts, s)), s, opts);
+  try {
+    return renderIn(s, mkCtx(vars, opts, s));
+  } catch (e) {
+    fail(e, s, opts);
+  }
 }
 
 /** Recursively template a value (dicts, lists, strings; dict keys too). UnsafeText stays as it is. */
@@ -129,25 +129,32 @@ export function templateValue(v: unknown, vars: Record<string, unknown>, opts?: 
  * helper for `this`, `item`, `index`, `key`).
  */
 export function evaluateWith(expr: string, vars: Record<string, unknown>, locals: Record<string, unknown>, opts?: ExprOptions): unknown {
-  return guard(() => {
+  try {
     const node = parseExpression(String(expr), opts?.pos);
     const ctx = mkCtx(vars, opts, expr);
     ctx.frames.push(new Map(Object.entries(locals)));
     const v = need(ev(node, ctx), ctx);
     return v === OMIT ? v : deep(v, ctx);
-  }, String(expr), opts);
+  } catch (e) {
+    fail(e, String(expr), opts);
+  }
 }
 
 /** Apply a filter outside an expression (handlebars helpers). `input` undefined means Undefined. */
 export function callFilter(name: string, input: unknown, args: unknown[], kw: Record<string, unknown>, vars: Record<string, unknown>, opts?: ExprOptions): unknown {
-  return guard(() => {
+  try {
     const ctx = mkCtx(vars, opts, name);
-    const v = applyFilter(name, input, args, kw, ctx);
-    return need(v, ctx);
-  }, name, opts);
+    return need(applyFilter(name, input, args, kw, ctx), ctx);
+  } catch (e) {
+    fail(e, name, opts);
+  }
 }
 
 /** Apply a test outside an expression (handlebars helpers). */
 export function callTest(name: string, input: unknown, args: unknown[], kw: Record<string, unknown>, vars: Record<string, unknown>, opts?: ExprOptions): boolean {
-  return guard(() => applyTest(name, input, args, kw, mkCtx(vars, opts, name)), name, opts);
+  try {
+    return applyTest(name, input, args, kw, mkCtx(vars, opts, name));
+  } catch (e) {
+    fail(e, name, opts);
+  }
 }

@@ -9,7 +9,7 @@ import { ExprError } from './errors.ts';
 import { renderIn } from './evaluator.ts';
 import { type CallCtx, lookups } from './registry.ts';
 import { Undefined, isDict, pyStr } from './values.ts';
-import { shortSrc } from './parse.ts';
+import { makeCtx } from './context.ts';
 
 /** Find a controller file for lookup('file'|'template'): absolute, else under the lookup roots. */
 export function findLookupFile(name: string, cc: CallCtx, kinds: string[]): string | undefined {
@@ -69,7 +69,7 @@ lookups.set('template', (terms, _kw, cc) =>
     const p = findLookupFile(name, cc, ['templates', '']);
     if (!p) throw new ExprError(`could not locate file in lookup: ${name}`);
     const text = readText(p);
-    return renderIn(text, { ...cc.ctx, src: shortSrc(name), frames: [] });
+    return renderIn(text, makeCtx(cc.ctx.vars, cc.ctx.opts, name, cc.ctx.run));
   }),
 );
 
