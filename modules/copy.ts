@@ -161,7 +161,7 @@ const copy: ModuleDef<Record<string, any>, CopyState> = {
     const st = plan.state!;
     if ('kind' in st && st.kind === 'tree') {
       if (st.dirCommands.length) await mustSh(ctx, st.dirCommands.filter(Boolean).join(' && '), 'cannot create directories');
-      for (const f of st.files) await applyWrite(ctx, f);
+      await Promise.all(st.files.map((f) => applyWrite(ctx, f))); // concurrent channels on the one connection
       return { changed: true, ...plan.result };
     }
     if ('kind' in st && st.kind === 'remote') {

@@ -4,10 +4,8 @@
  * module (examples/library/ini_value.ts) and a script module (examples/library/uptime_facts.sh).
  */
 import { expect } from 'chai';
-import type { Connection } from '../../engine/types.ts';
 import { getModule, isModuleName } from '../../engine/modules/registry.ts';
-import { bootLab, sshRun, teardownLab, type LabInfo } from '../support/lab.ts';
-import { labConnection, runOn, type RunOpts } from '../support/modules.ts';
+import { useModuleLab, type ModuleLab } from '../support/modules.ts';
 
 const LAB = 'tsp-mod';
 const BASE = new URL('./fixtures/modules/', import.meta.url).pathname;
@@ -15,23 +13,9 @@ const LIBRARY = new URL('../../examples/library/', import.meta.url).pathname;
 
 describe('lab: command, shell, raw, script, wait_for, wait_for_connection, reboot, custom modules', function () {
   this.timeout(120_000);
-  let lab: LabInfo;
-  let conn: Connection;
-  let h: string;
-  const run = (name: string, args: Record<string, unknown>, o: RunOpts = {}) => runOn(conn, name, args, { baseDir: BASE, libraryDirs: [LIBRARY], ...o });
-  const remote = async (cmd: string) => (await sshRun(lab, h, cmd)).stdout;
-
-  before(async function () {
-    this.timeout(600_000);
-    lab = await bootLab(LAB, 1);
-    h = lab.hosts[0].name;
-    conn = await labConnection(lab, h);
-  });
-  after(async function () {
-    this.timeout(120_000);
-    await conn?.close();
-    await teardownLab(LAB);
-  });
+  const m = useModuleLab(LAB, 1, 0, { baseDir: BASE, libraryDirs: [LIBRARY] });
+  const run: ModuleLab['run'] = (...a) => m.run(...a);
+  const remote: ModuleLab['remote'] = (c) => m.remote(c);
 
   it('command: argv semantics, no shell expansion, result keys; skipped in check mode', async () => {
     const r = await run('command', { _raw_params: 'echo "a b" $HOME', chdir: '/tmp' });

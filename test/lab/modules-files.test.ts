@@ -7,32 +7,16 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Connection } from '../../engine/types.ts';
-import { bootLab, sshRun, teardownLab, type LabInfo } from '../support/lab.ts';
-import { labConnection, runOn, type RunOpts } from '../support/modules.ts';
+import { useModuleLab, type ModuleLab } from '../support/modules.ts';
 
 const LAB = 'tsp-mod';
 const BASE = new URL('./fixtures/modules/', import.meta.url).pathname;
 
 describe('lab: file modules (copy, template, file, lineinfile, blockinfile, replace, stat, slurp, fetch, find)', function () {
   this.timeout(120_000);
-  let lab: LabInfo;
-  let conn: Connection;
-  let h: string;
-  const run = (name: string, args: Record<string, unknown>, o: RunOpts = {}) => runOn(conn, name, args, { baseDir: BASE, vars: { port: 8080, app: { name: 'demo' } }, ...o });
-  const remote = async (cmd: string) => (await sshRun(lab, h, cmd)).stdout;
-
-  before(async function () {
-    this.timeout(600_000);
-    lab = await bootLab(LAB, 2);
-    h = lab.hosts[0].name;
-    conn = await labConnection(lab, h);
-  });
-  after(async function () {
-    this.timeout(120_000);
-    await conn?.close();
-    await teardownLab(LAB);
-  });
+  const m = useModuleLab(LAB, 2, 0, { baseDir: BASE, vars: { port: 8080, app: { name: 'demo' } } });
+  const run: ModuleLab['run'] = (...a) => m.run(...a);
+  const remote: ModuleLab['remote'] = (c) => m.remote(c);
 
   it('copy content: check mode on a fresh host changes nothing; then changed, then ok; diff shows content', async () => {
     const args = { content: 'hello\n', dest: '/root/t/copy1.txt', mode: '0640' };
@@ -171,7 +155,7 @@ describe('lab: file modules (copy, template, file, lineinfile, blockinfile, repl
     try {
       const fe = await run('fetch', { src: '/root/t/cfg', dest: dir });
       expect(fe.changed).to.equal(true);
-      expect(readFileSync(join(dir, h, 'root/t/cfg'), 'utf8')).to.include('SELINUX=permissive');
+      expect(readFileSync(join(dir, m.host, 'root/t/cfg'), 'utf8')).to.include('SELINUX=permissive');
       expect((await run('fetch', { src: '/root/t/cfg', dest: dir })).changed).to.equal(false);
       const flat = await run('fetch', { src: '/root/t/cfg', dest: join(dir, 'flat.cfg'), flat: true });
       expect(flat.dest).to.equal(join(dir, 'flat.cfg'));

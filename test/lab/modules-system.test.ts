@@ -5,31 +5,15 @@
  * SELinux, and these tests check that each module says so clearly.
  */
 import { expect } from 'chai';
-import type { Connection } from '../../engine/types.ts';
-import { bootLab, sshRun, teardownLab, type LabInfo } from '../support/lab.ts';
-import { labConnection, runOn, type RunOpts } from '../support/modules.ts';
+import { useModuleLab, type ModuleLab } from '../support/modules.ts';
 
 const LAB = 'tsp-mod';
 
 describe('lab: system modules (systemd, sysctl, user, group, hostname, pam_limits, modprobe, mount, swap, selinux)', function () {
   this.timeout(120_000);
-  let lab: LabInfo;
-  let conn: Connection;
-  let h: string;
-  const run = (name: string, args: Record<string, unknown>, o: RunOpts = {}) => runOn(conn, name, args, o);
-  const remote = async (cmd: string) => (await sshRun(lab, h, cmd)).stdout;
-
-  before(async function () {
-    this.timeout(600_000);
-    lab = await bootLab(LAB, 2);
-    h = lab.hosts[1].name;
-    conn = await labConnection(lab, h);
-  });
-  after(async function () {
-    this.timeout(120_000);
-    await conn?.close();
-    await teardownLab(LAB);
-  });
+  const m = useModuleLab(LAB, 2, 1);
+  const run: ModuleLab['run'] = (...a) => m.run(...a);
+  const remote: ModuleLab['remote'] = (c) => m.remote(c);
 
   it('systemd: daemon_reload + started + enabled; check mode first; then ok; stopped; restarted always changes', async () => {
     await remote("printf '[Unit]\\nDescription=demo\\n[Service]\\nExecStart=/bin/sleep infinity\\n[Install]\\nWantedBy=multi-user.target\\n' > /etc/systemd/system/tspdemo.service");

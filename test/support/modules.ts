@@ -12,7 +12,7 @@ import { getModule } from '../../engine/modules/registry.ts';
 import { runModule } from '../../engine/modules/runner.ts';
 import { SshConnection } from '../../engine/connection/ssh.ts';
 import { connParamsFor } from '../../engine/connection/params.ts';
-import type { LabInfo } from './lab.ts';
+import { bootLab, sshRun, teardownLab, type LabInfo } from './lab.ts';
 
 export interface RunOpts {
   check?: boolean;
@@ -87,3 +87,37 @@ export async function runOn(conn: Connection, name: string, args: Record<string,
 
 /** Directory of this file (for fixtures). */
 export const SUPPORT_DIR = dirname(new URL(import.meta.url).pathname);
+
+/** What `useModuleLab` gives a test file (filled in by its before hook). */
+export interface ModuleLab {
+  lab: LabInfo;
+  conn: Connection;
+  /** inventory name of the host the modules run on */
+  host: string;
+  /** Run a module on the host through the real registry + runner. */
+  run(name: string, args: Record<string, unknown>, o?: RunOpts): Promise<ModuleResult>;
+  /** Run a shell command on the host with the system ssh client (independent check); stdout. */
+  remote(cmd: string): Promise<string>;
+}
+
+/**
+ * Register mocha hooks that boot lab `name` with `hosts` hosts, connect to host `hostIndex`
+ * over real SSH, and tear the lab down after the file. `defaults` are merged into every run.
+ */
+export function useModuleLab(name: string, hosts: number, hostIndex = 0, defaults: RunOpts = {}): ModuleLab {
+  const m = {} as ModuleLab;
+  before(async function () {
+    this.timeout(600_000);
+    m.lab = await bootLab(name, hosts);
+    m.host = m.lab.hosts[hostIndex].name;
+    m.conn = await labConnection(m.lab, m.host);
+    m.run = (mod, args, o = {}) => runOn(m.conn, mod, args, { ...defaults, ...o });
+    m.remote = async (cmd) => (await sshRun(m.lab, m.host, cmd)).stdout;
+  });
+  after(async function () {
+    this.timeout(120_000);
+    await m.conn?.close();
+    await teardownLab(name);
+  });
+  return m;
+}
