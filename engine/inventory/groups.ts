@@ -39,24 +39,62 @@ export function groupHosts(inv: Inventory, name: string): string[] {
   return hosts;
 }
 
-/** Map child group -> its direct parent groups. */
-function parentMap(inv: Inventory): Map<string, string[]> {
+/** Derived relations of an inventory, rebuilt whenever its shape changes. */
+interface Index {
+  signature: string;
+  parents: Map<string, string[]>;
+  directGroups: Map<string, string[]>;
+  depth: Map<string, number>;
+}
+
+const indexes = new WeakMap<Inventory, Index>();
+
+/** Cheap fingerprint of the inventory's shape (sizes of every membership list). */
+function signature(inv: Inventory): string {
+  let s = `${inv.hosts.size}|${inv.groups.size}|`;
+  for (const g of inv.groups.values()) s += `${g.hosts.length},${g.children.length};`;
+  return s;
+}
+
+function indexOf(inv: Inventory): Index {
+  const sig = signature(inv);
+  const cached = indexes.get(inv);
+  if (cached && cached.signature === sig) return cached;
   const parents = new Map<string, string[]>();
+  const directGroups = new Map<string, string[]>();
   for (const g of inv.groups.values()) {
     for (const c of g.children) {
       if (!parents.has(c)) parents.set(c, []);
       parents.get(c)!.push(g.name);
     }
+    for (const h of g.hosts) {
+      if (!directGroups.has(h)) directGroups.set(h, []);
+      directGroups.get(h)!.push(g.name);
+    }
   }
-  return parents;
+  const depth = new Map<string, number>();
+  const visit = (g: string, stack: Set<string>): number => {
+    const known = depth.get(g);
+    if (known !== undefined) return known;
+    if (stack.has(g)) return 0; // cycles are refused at load time; be safe anyway
+    stack.add(g);
+    let d = 0;
+    for (const p of parents.get(g) ?? []) d = Math.max(d, visit(p, stack) + 1);
+    stack.delete(g);
+    depth.set(g, d);
+    return d;
+  };
+  for (const g of inv.groups.keys()) visit(g, new Set());
+  const idx = { signature: sig, parents, directGroups, depth };
+  indexes.set(inv, idx);
+  return idx;
 }
 
 /** Every group a host belongs to, directly or through a child group (includes `all`). */
 export function hostGroups(inv: Inventory, host: string): string[] {
-  const parents = parentMap(inv);
+  const { parents, directGroups } = indexOf(inv);
   const out = new Set<string>();
-  const todo: string[] = [];
-  for (const g of inv.groups.values()) if (g.hosts.includes(host)) todo.push(g.name);
+  const todo = [...(directGroups.get(host) ?? [])];
   while (todo.length) {
     const g = todo.pop()!;
     if (out.has(g)) continue;
@@ -71,21 +109,7 @@ export function hostGroups(inv: Inventory, host: string): string[] {
  * what Ansible's Group.depth ends up as. Used to order group vars.
  */
 export function groupDepths(inv: Inventory): Map<string, number> {
-  const parents = parentMap(inv);
-  const depth = new Map<string, number>();
-  const visit = (g: string, stack: Set<string>): number => {
-    const known = depth.get(g);
-    if (known !== undefined) return known;
-    if (stack.has(g)) return 0; // cycles are refused at load time; be safe anyway
-    stack.add(g);
-    let d = 0;
-    for (const p of parents.get(g) ?? []) d = Math.max(d, visit(p, stack) + 1);
-    stack.delete(g);
-    depth.set(g, d);
-    return d;
-  };
-  for (const g of inv.groups.keys()) visit(g, new Set());
-  return depth;
+  return indexOf(inv).depth;
 }
 
 /** Ansible's sort_groups: by depth, then ansible_group_priority, then name. */

@@ -36,10 +36,14 @@ const foundCache = new WeakMap<Inventory, Map<string, string[]>>();
 export function clearVarsCache(inv: Inventory): void {
   fileCache.delete(inv);
   foundCache.delete(inv);
+  baseDirCache.delete(inv);
 }
 
 /** The directories whose group_vars/ and host_vars/ belong to the inventory, in source order. */
 export function inventoryBaseDirs(inv: Inventory): string[] {
+  const key = inv.sources.join('\0');
+  const cached = baseDirCache.get(inv);
+  if (cached && cached.key === key) return cached.dirs;
   const out: string[] = [];
   for (const s of inv.sources) {
     if (isHostList(s)) continue;
@@ -51,8 +55,11 @@ export function inventoryBaseDirs(inv: Inventory): string[] {
     }
     out.push(isDir ? resolve(s) : dirname(resolve(s)));
   }
+  baseDirCache.set(inv, { key, dirs: out });
   return out;
 }
+
+const baseDirCache = new WeakMap<Inventory, { key: string; dirs: string[] }>();
 
 /** Layers for `<baseDir>/<subdir>/<name>` (one per file, lexical order for the directory form). */
 function fileLayers(inv: Inventory, baseDir: string, subdir: 'group_vars' | 'host_vars', name: string): VarLayer[] {
@@ -63,11 +70,14 @@ function fileLayers(inv: Inventory, baseDir: string, subdir: 'group_vars' | 'hos
   const key = `${dir}\0${name}`;
   let files = m.get(key);
   if (!files) {
-    let isDir = false;
-    try {
-      isDir = statSync(dir).isDirectory();
-    } catch {
-      isDir = false;
+    let isDir = m.has(dir) ? m.get(dir)!.length > 0 : undefined;
+    if (isDir === undefined) {
+      try {
+        isDir = statSync(dir).isDirectory();
+      } catch {
+        isDir = false;
+      }
+      m.set(dir, isDir ? [dir] : []); // remembers whether the group_vars/host_vars directory exists
     }
     m.set(key, (files = isDir ? findVarsFiles(dir, name) : []));
   }
