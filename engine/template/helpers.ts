@@ -52,6 +52,9 @@ export function registerHelpers(hb: typeof import('handlebars'), done: Set<strin
         if (ctx && typeof ctx === 'object' && Object.prototype.hasOwnProperty.call(ctx, name)) return ctx[name];
         const root = (o.data as any)?.root;
         if (root && Object.prototype.hasOwnProperty.call(root, name)) return root[name];
+        // handlebars routes `{{@first}}` / `{{@last}}` to a helper of the same name
+        const data = o.data as any;
+        if (data && (name === 'first' || name === 'last') && typeof data[name] === 'boolean') return data[name];
         throw Object.assign(new Error(`"${name}" not defined`), { tsplayVar: name });
       }
       const d = renderData(o);

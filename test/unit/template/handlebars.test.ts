@@ -30,6 +30,7 @@ describe('template: handlebars', () => {
     expect(R('{{#each groups.etcd}}{{@index}}:{{this}}{{#unless @last}},{{/unless}}{{/each}}')).to.equal('0:e1,1:e2,2:e3');
     expect(R('{{#if flag}}on{{else}}off{{/if}} {{#if empty}}x{{else}}none{{/if}}')).to.equal('on none');
     expect(R('{{#each cfg}}{{@key}};{{/each}}')).to.equal('a;list;name;');
+    expect(R('{{#each groups.etcd}}{{@first}}/{{@last}} {{/each}}', { groups: vars.groups })).to.equal('true/false false/false false/true ');
   });
   it('filters are helpers, with arguments and keyword arguments', () => {
     expect(R('{{join groups.k8s-master ","}}')).to.equal('m1,m2');
