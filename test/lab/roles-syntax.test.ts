@@ -93,17 +93,24 @@ describe('roles: playbooks load and templates render', function () {
           name: unit,
           template: { src: join(ROOT, 'roles', role, 'templates', `${unit}.service.hbs`), dest: join(out, `${unit}.service`) },
         }));
+        // every host local (ansible_connection=local): rendering must never reach for an address
+        const inv = join(tmp, 'render.ini');
+        writeFileSync(inv, [
+          '[k8s-master]', ...[1, 2, 3].map((i) => `m${i} ansible_host=192.0.2.${i} ansible_connection=local`),
+          '[etcd:children]', 'k8s-master',
+          '[k8s-worker]', 'w1 ansible_host=192.0.2.11 ansible_connection=local',
+          '[k8s:children]', 'k8s-master', 'k8s-worker', '',
+        ].join('\n'));
         const play = [{
-          hosts: 'k8s-master1',
+          hosts: 'm1',
           connection: 'local',
           gather_facts: false,
           vars_files: [join(ROOT, 'inventory/group_vars/all.yml'), join(ROOT, 'roles/masters/defaults/main.yml'), join(ROOT, 'roles/nodes/defaults/main.yml')],
-          vars: { k8s_version: version, ansible_host: '192.168.208.191' },
           tasks,
         }];
         const pb = join(tmp, `render-${version}.yml`);
         writeFileSync(pb, JSON.stringify(play));
-        const r = tsplay([pb, '-i', join(ROOT, 'inventory/hosts.ini')]);
+        const r = tsplay([pb, '-i', inv, '-e', `k8s_version=${version}`]);
         if (r.status !== 0) throw new Error(`render failed (${r.status}): ${r.stdout.slice(-3000)}${r.stderr}`);
         rendered[version] = Object.fromEntries(UNITS.map(([, unit]) => [unit, readFileSync(join(out, `${unit}.service`), 'utf8')]));
       }
@@ -118,17 +125,19 @@ describe('roles: playbooks load and templates render', function () {
       expect(old['kube-controller-manager']).to.include('--experimental-cluster-signing-duration=8760h').and.include('--port=0');
       expect(cur['kube-controller-manager']).to.include('--cluster-signing-duration=8760h').and.not.match(/--experimental-|--port=0|--horizontal-pod-autoscaler-use-rest-clients|RotateKubeletServerCertificate/);
       expect(old['kube-scheduler']).to.include('--address=127.0.0.1');
-      expect(cur['kube-scheduler']).to.not.include('--address=').and.include('--bind-address=127.0.0.1');
+      expect(cur['kube-scheduler']).to.include('--bind-address=127.0.0.1');
+      expect(cur['kube-scheduler']).to.not.match(/--address=/);
       expect(old.kubelet).to.include('--network-plugin=cni').and.include('--pod-infra-container-image=');
-      expect(cur.kubelet).to.not.match(/--network-plugin|--pod-infra-container-image|--logtostderr/).and.include('--container-runtime-endpoint=unix:///run/containerd/containerd.sock');
+      expect(cur.kubelet).to.include('--container-runtime-endpoint=unix:///run/containerd/containerd.sock');
+      expect(cur.kubelet).to.not.match(/--network-plugin|--pod-infra-container-image|--logtostderr/);
     });
 
     it('the guides\' settings reach the units (CIDRs, admission plugins, etcd servers over TLS)', () => {
       const api = rendered['1.28.15']['kube-apiserver'];
       expect(api).to.include('--service-cluster-ip-range=10.96.0.0/12');
       expect(api).to.include('--enable-admission-plugins=NamespaceLifecycle,NodeRestriction,LimitRanger,ServiceAccount,DefaultStorageClass,ResourceQuota');
-      expect(api).to.include('--etcd-servers=https://192.168.208.191:2379,https://192.168.208.192:2379,https://192.168.208.193:2379');
-      expect(api).to.include('--advertise-address=192.168.208.191');
+      expect(api).to.include('--etcd-servers=https://192.0.2.1:2379,https://192.0.2.2:2379,https://192.0.2.3:2379');
+      expect(api).to.include('--advertise-address=192.0.2.1');
       expect(rendered['1.28.15']['kube-controller-manager']).to.include('--cluster-cidr=10.244.0.0/16');
       // every continuation line ends with a backslash, the last flag does not
       for (const [unit, text] of Object.entries(rendered['1.28.15'])) {
