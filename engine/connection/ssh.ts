@@ -311,6 +311,8 @@ export class SshConnection implements Connection {
           authHandler: auths,
           algorithms: { serverHostKey: hostKeyAlgos as never },
         } as ConnectConfig);
+        // Small request/response packets: Nagle + delayed ACKs would add ~40 ms per command.
+        client.setNoDelay(true);
       } catch (e) {
         onError(e as Error);
       }

@@ -426,10 +426,16 @@ function dateFacts(text: string | undefined): Facts {
   };
 }
 
-function mountFacts(text: string | undefined): Facts {
+function mountFacts(text: string | undefined, statsText: string | undefined): Facts {
+  const stats = new Map<string, string>();
+  for (const l of lines(statsText)) {
+    const i = l.lastIndexOf('|');
+    if (i > 0) stats.set(l.slice(0, i), l.slice(i + 1));
+  }
   const byMount = new Map<string, Record<string, unknown>>();
   for (const l of lines(text)) {
-    const [device, mount, fstype, options, st] = l.split('|');
+    const [device, mount, fstype, options, inline] = l.split('|');
+    const st = inline ?? stats.get(mount);
     const m: Record<string, unknown> = { mount, device, fstype, options, uuid: 'N/A' };
     const n = (st ?? '').trim().split(/\s+/).map(Number);
     if (n.length === 7 && n.every((x) => Number.isFinite(x))) {
@@ -495,7 +501,7 @@ export function parseFacts(stdout: string): Facts {
     f.python_version = py[1];
     f.python = { executable: py[0], type: 'cpython', version: { major, minor, micro, releaselevel, serial }, version_info: [major, minor, micro, releaselevel, serial] };
   }
-  Object.assign(f, mountFacts(sec.get('mounts')));
+  Object.assign(f, mountFacts(sec.get('mounts'), sec.get('mount_stats')));
   const up = Number((sec.get('uptime') ?? '').trim());
   if (Number.isFinite(up) && (sec.get('uptime') ?? '').trim()) f.uptime_seconds = Math.floor(up);
   const la = (sec.get('loadavg') ?? '').trim().split(/\s+/);
