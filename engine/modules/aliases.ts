@@ -2,6 +2,7 @@
 export const MODULE_ALIASES: Readonly<Record<string, string>> = {
   service: 'systemd',
   systemd_service: 'systemd',
+  yum: 'dnf',
 };
 
 /** Strip Ansible's collection prefixes (`ansible.builtin.copy`, `ansible.posix.sysctl`, ...). */

@@ -55,10 +55,24 @@ export function isModuleName(name: string, libraryDirs: string[] = []): boolean 
   return canonicalBuiltin(name) !== undefined || findCustom(shortModuleName(name), libraryDirs) !== undefined;
 }
 
-async function importDef(file: string, what: string): Promise<ModuleDef> {
+/**
+ * Import a module file. Built-ins are plain ESM imports; custom modules go through tsx's
+ * tsImport so a `library/NAME.ts` works in a directory without a package.json "type": "module"
+ * (tsx would otherwise compile it to CommonJS and fail on the engine's ESM imports).
+ */
+async function importFile(file: string, custom: boolean): Promise<{ default?: unknown }> {
+  if (!custom) return import(pathToFileURL(file).href);
+  const { tsImport } = await import('tsx/esm/api');
+  const mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
+  const d = mod.default as { default?: unknown; plan?: unknown } | undefined;
+  // a file compiled as CommonJS exposes its exports object as `default`
+  return d && typeof d.plan !== 'function' && d.default ? { default: d.default } : mod;
+}
+
+async function importDef(file: string, what: string, custom = false): Promise<ModuleDef> {
   let mod: { default?: unknown };
   try {
-    mod = await import(pathToFileURL(file).href);
+    mod = await importFile(file, custom);
   } catch (e) {
     throw new TsplayError(`cannot load module ${what}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, { file });
   }
@@ -87,7 +101,7 @@ export async function getModule(name: string, libraryDirs: string[] = []): Promi
       loaded.set(
         key,
         custom.kind === 'js' && looksLikeEsModule(custom.file)
-          ? importDef(custom.file, short)
+          ? importDef(custom.file, short, true)
           : Promise.resolve(scriptModule(short, custom.file)),
       );
     }

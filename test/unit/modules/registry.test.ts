@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { builtinModuleNames, getModule, isModuleName, suggestModule } from '../../../engine/modules/registry.ts';
 import { moduleMarkdown, moduleText } from '../../../engine/modules/docformat.ts';
 import { validateArgs } from '../../../engine/modules/args.ts';
@@ -29,6 +32,26 @@ describe('modules/registry', () => {
     expect((await getModule('ini_value', [LIB]))?.doc.short).to.match(/INI/);
     const script = await getModule('uptime_facts', [LIB]);
     expect(script?.doc.check).to.equal('full');
+  });
+
+  it('loads a library/NAME.ts outside any ESM package (no package.json), importing the engine API', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsp-lib-'));
+    try {
+      const api = new URL('../../../engine/modules/api.ts', import.meta.url).pathname;
+      writeFileSync(
+        join(dir, 'mini.ts'),
+        `import { quote } from '${api}';\nimport type { ModuleDef } from '${api.replace('modules/api.ts', 'types.ts')}';\n` +
+          `const m: ModuleDef = { name: 'mini', doc: { short: quote('a b') }, args: {}, async plan() { return { changed: false }; } };\nexport default m;\n`,
+      );
+      const def = await getModule('mini', [dir]);
+      expect(def?.doc.short).to.equal("'a b'");
+      writeFileSync(join(dir, 'broken.ts'), 'export default { name: 1 };\n');
+      let err: unknown;
+      await getModule('broken', [dir]).catch((e) => (err = e));
+      expect(String((err as Error)?.message)).to.match(/module broken must 'export default' a ModuleDef/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('every built-in module loads, documents every argument, and renders its doc page', async () => {
