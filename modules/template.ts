@@ -45,8 +45,8 @@ const template: ModuleDef<Record<string, any>, WriteState> = {
       return fail(`error rendering ${args.src}: ${e instanceof Error ? (e as { oneLine?: () => string }).oneLine?.() ?? e.message : String(e)}`);
     }
     if (args.newline_sequence !== '\n') text = text.replace(/\r?\n/g, args.newline_sequence);
-    const base = basename(local).replace(/\.(j2|hbs|tmpl)$/, '');
-    return planFileTo(ctx, args, Buffer.from(text), base, local);
+    // like Ansible: a directory dest gets the template's own file name (.j2 included)
+    return planFileTo(ctx, args, Buffer.from(text), basename(local), local);
   },
   apply(args, plan, ctx) {
     return applyFileTo(ctx, plan);
