@@ -70,6 +70,39 @@ function parsePostfix(this: any, node: any): any {
   return node;
 }
 
+const NOT_ARG = new Set(['and', 'or', 'else', 'if', 'is', 'not', 'in']);
+
+/**
+ * Jinja's test syntax after `is`: a dotted name (`ansible.utils.in_network`), `none`/`true`/`false`,
+ * `in`, then `(args)` or one bare argument (`x is divisibleby 3`, `x is sameas false`).
+ */
+function parseIs(this: any): any {
+  let node = this.parseCompare();
+  if (!this.skipSymbol('is')) return node;
+  const not = this.skipSymbol('not');
+  const tok = this.nextToken();
+  if (!tok) this.fail('expected a test name after "is"');
+  let name: string;
+  if (tok.type === lexer.TOKEN_SYMBOL) {
+    name = tok.value;
+    while (this.skipValue(lexer.TOKEN_OPERATOR, '.')) name += '.' + this.expect(lexer.TOKEN_SYMBOL).value;
+  } else if (tok.type === lexer.TOKEN_NONE) name = 'none';
+  else if (tok.type === lexer.TOKEN_BOOLEAN) name = tok.value;
+  else this.fail(`expected a test name after "is", got ${tok.value}`, tok.lineno, tok.colno);
+  const sym = new nodes.Symbol(tok.lineno, tok.colno, name!);
+  let test: any = sym;
+  const next = this.peekToken();
+  if (next && next.type === lexer.TOKEN_LEFT_PAREN) {
+    test = new nodes.FunCall(tok.lineno, tok.colno, sym, this.parseSignature());
+  } else if (next && ([lexer.TOKEN_STRING, lexer.TOKEN_INT, lexer.TOKEN_FLOAT, lexer.TOKEN_BOOLEAN, lexer.TOKEN_NONE, lexer.TOKEN_LEFT_BRACKET, lexer.TOKEN_LEFT_CURLY].includes(next.type)
+    || (next.type === lexer.TOKEN_SYMBOL && !NOT_ARG.has(next.value)))) {
+    const arg = this.parsePrimary();
+    test = new nodes.FunCall(tok.lineno, tok.colno, sym, new nodes.NodeList(tok.lineno, tok.colno, [arg]));
+  }
+  node = new nodes.Is(node.lineno, node.colno, node, test);
+  return not ? new nodes.Not(node.lineno, node.colno, node) : node;
+}
+
 /**
  * String literals the Ansible way: Ansible doubles backslashes inside Jinja string literals
  * before Jinja unescapes them, so `'\d+'` reaches the filter as `\d+` (backslashes are literal). Only an escaped
@@ -139,6 +172,7 @@ export function parseTemplate(src: string, pos?: SourcePos): Node {
   try {
     const p = new ParserClass(tokenizer(src));
     p.parsePostfix = parsePostfix;
+    p.parseIs = parseIs;
     root = p.parseAsRoot();
   } catch (e: any) {
     const raw = String(e?.message ?? e).split('\n').map((l) => l.trim()).filter((l) => l && !/^\(unknown path\)/.test(l));

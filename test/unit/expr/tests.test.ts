@@ -30,6 +30,8 @@ const cases: [string, boolean][] = [
   ["'/etc' is abs", true], ["'rel' is abs", false], ["'/etc' is directory", true], ["'/etc/hostname_nope' is exists", false], ["'/etc/passwd' is file", true],
   ["'198.18.0.5' is ansible.utils.in_network('198.18.0.0/15')", true], ["'10.0.0.5' is in_network('198.18.0.0/15')", false],
   ["'198.18.0.5' is ipv4", true], ["'foo' is ipv4", false], ["'198.18.0.5' is in_any_network(['10.0.0.0/8', '198.18.0.0/15'])", true],
+  ['10 is divisibleby 5', true], ['n is sameas 5', true], ["s is equalto 'abc'", true], ['1 is in l', true], ['3 is not in l', true],
+  ["'198.18.0.5' is ansible.utils.in_network '198.18.0.0/15'", true], ['n is odd and n is not even', true], ['nil is none or x', true],
   ['nope is not defined', true], ['s is not none', true], ['ok is not failed', true],
 ];
 
