@@ -135,7 +135,7 @@ function sshBanner(ip: string, timeoutMs: number): Promise<boolean> {
 }
 
 /** Wait until host `i` answers ssh; throw the boot-failure error (console tail + log path) otherwise. */
-export async function waitForSsh(l: LabNames, i: number, ip: string, timeoutMs = 90_000): Promise<void> {
+export async function waitForSsh(l: LabNames, i: number, ip: string, timeoutMs = 120_000): Promise<void> {
   const h = hostNames(l, i);
   const t0 = Date.now();
   for (;;) {

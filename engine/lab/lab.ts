@@ -13,6 +13,7 @@ import { unmountUnder } from './mounts.ts';
 import { MAX_HOSTS, STATE_ROOT, bridgeIp, hostIp, hostNames, labNames, pickPrefix, vipIp, type LabNames } from './naming.ts';
 import { deleteBridge, ensureBridge, linksWithPrefix, netnsWithPrefix, prefixesInUse } from './net.ts';
 import { preflight } from './preflight.ts';
+import { raiseLimits } from './limits.ts';
 import { cgroupPids, cgroupRoots, removeCgroupTree } from './procs.ts';
 import { must, run } from './sh.ts';
 
@@ -185,6 +186,7 @@ export async function labUp(opts: LabUpOptions): Promise<LabInfo> {
     if (!existsSync(l.keyPath)) await must('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `tsplay-lab-${name}`, '-f', l.keyPath], 'ssh-keygen');
     const pub = readFileSync(`${l.keyPath}.pub`, 'utf8');
     writeFileSync(l.launcherPath, LAUNCHER, { mode: 0o755 });
+    for (const note of raiseLimits()) progress(note);
     await ensureBridge(l.bridge, bridgeIp(st.prefix));
 
     const n = Math.max(opts.hosts, ...alive);
