@@ -12,14 +12,14 @@ export const LIMITS: [string, number][] = [
 ];
 
 /** Raise each limit in LIMITS to at least its minimum; returns a note per change. */
-export function raiseLimits(): string[] {
+export function raiseLimits(limits: [string, number][] = LIMITS): string[] {
   const notes: string[] = [];
-  for (const [path, min] of LIMITS) {
+  for (const [path, min] of limits) {
     try {
       const cur = Number(readFileSync(path, 'utf8').trim());
       if (cur < min) {
         writeFileSync(path, `${min}\n`);
-        notes.push(`raised ${path.slice('/proc/sys/'.length).replace(/\//g, '.')} from ${cur} to ${min} (lab hosts' systemd needs them)`);
+        notes.push(`raised ${path.replace(/^\/proc\/sys\//, '').replace(/\//g, '.')} from ${cur} to ${min} (lab hosts' systemd needs them)`);
       }
     } catch { /* not writable here: hosts may fail to boot, and the boot error shows why */ }
   }

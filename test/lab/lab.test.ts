@@ -12,6 +12,7 @@ import { candidatePrefixes, pickPrefix } from '../../engine/lab/naming.ts';
 import { cgroupPids, cgroupRoots } from '../../engine/lab/procs.ts';
 import { mountsUnder } from '../../engine/lab/mounts.ts';
 import { withLock } from '../../engine/lab/lock.ts';
+import { raiseLimits, LIMITS } from '../../engine/lab/limits.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
@@ -296,6 +297,18 @@ describe('tsplay lab (real hosts)', function () {
     expect(order).to.deep.equal(['a+', 'a-', 'b+', 'b-']);
     expect(waited).to.equal(1);
     expect(existsSync(path)).to.equal(false);
+  });
+
+  it('raises machine limits the hosts need, never lowers them', () => {
+    for (const [path, min] of LIMITS) expect(Number(readFileSync(path, 'utf8'))).to.be.at.least(min); // after up
+    const dir = mkdtempSync(`${tmpdir()}/tsp-limits-`);
+    writeFileSync(`${dir}/low`, '128\n');
+    writeFileSync(`${dir}/high`, '99999\n');
+    const notes = raiseLimits([[`${dir}/low`, 8192], [`${dir}/high`, 8192]]);
+    expect(readFileSync(`${dir}/low`, 'utf8').trim()).to.equal('8192');
+    expect(readFileSync(`${dir}/high`, 'utf8').trim()).to.equal('99999');
+    expect(notes).to.have.length(1);
+    expect(notes[0]).to.match(/from 128 to 8192/);
   });
 
   it('fails with one clear line for bad input', async () => {
