@@ -29,6 +29,11 @@ interface RemoteSrcState {
 }
 type CopyState = WriteState | TreeState | RemoteSrcState;
 
+/** Ansible's mode=preserve: the mode of the source file on the controller. */
+function localMode(mode: unknown, file: string): unknown {
+  return mode === 'preserve' ? formatMode(statSync(file).mode & 0o7777) : mode;
+}
+
 /** Local files below `dir` (relative paths) and the directories containing them. */
 function walk(dir: string): { files: string[]; dirs: string[] } {
   const files: string[] = [];
@@ -74,7 +79,7 @@ async function planTree(ctx: ModuleContext, args: Record<string, any>, local: st
   const states: WriteState[] = [];
   remote.slice(dirs.length).forEach((cur, i) => {
     const content = readFileSync(join(local, tree.files[i]));
-    const p = planWrite({ dest: files[i], content, force: args.force, backup: args.backup, mode: args.mode, owner: args.owner, group: args.group, afterHeader: join(local, tree.files[i]) }, cur, ctx.diff);
+    const p = planWrite({ dest: files[i], content, force: args.force, backup: args.backup, mode: localMode(args.mode, join(local, tree.files[i])), owner: args.owner, group: args.group, afterHeader: join(local, tree.files[i]) }, cur, ctx.diff);
     if (p.changed) {
       states.push(p.state);
       steps.push(...p.steps);
@@ -108,7 +113,7 @@ const copy: ModuleDef<Record<string, any>, CopyState> = {
   doc: {
     short: 'Copy files to remote locations',
     description:
-      'Copies a file or directory from the controller (src) or a string (content) to dest. Idempotent by sha1 checksum; mode/owner/group are enforced. Writes are atomic (temp file + rename). Use template to render variables into files.',
+      'Copies a file or directory from the controller (src) or a string (content) to dest. Idempotent by sha1 checksum; mode/owner/group are enforced. Writes are atomic (temp file + rename). mode: preserve gives dest the mode of the local src. Use template to render variables into files.',
     check: 'full',
     diff: true,
     returns: WRITE_RETURNS,
@@ -141,6 +146,7 @@ const copy: ModuleDef<Record<string, any>, CopyState> = {
     ...WRITE_ARGS,
   },
   validate(a) {
+    if (a.mode === 'preserve' && (a.content !== undefined || a.remote_src)) return 'mode=preserve needs a local src';
     if (a.src === undefined && a.content === undefined) return 'src (or content) is required';
     if (a.src !== undefined && a.content !== undefined) return 'parameters are mutually exclusive: content|src';
     if (a.remote_src && a.src === undefined) return 'src is required with remote_src';
@@ -154,7 +160,7 @@ const copy: ModuleDef<Record<string, any>, CopyState> = {
     if (args.remote_src) return planRemoteSrc(ctx, args);
     const local = localFile(ctx, 'files', String(args.src));
     if (statSync(local).isDirectory()) return planTree(ctx, args, local);
-    const plan = await planFileTo(ctx, args, readFileSync(local), basename(local), local);
+    const plan = await planFileTo(ctx, { ...args, mode: localMode(args.mode, local) }, readFileSync(local), basename(local), local);
     return { ...plan, result: { ...plan.result, src: local } };
   },
   async apply(args, plan, ctx): Promise<ModuleResult> {

@@ -42,7 +42,7 @@ const systemd: ModuleDef<Record<string, any>, SdState> = {
   },
   args: {
     name: { type: 'str', aliases: ['service', 'unit'], description: 'Name of the unit (`.service` may be omitted).' },
-    state: { type: 'str', choices: ['reloaded', 'restarted', 'started', 'stopped'], description: 'started/stopped are idempotent; restarted always restarts; reloaded always reloads (starts a stopped unit).' },
+    state: { type: 'str', choices: ['reloaded', 'restarted', 'started', 'stopped'], description: 'started/stopped are idempotent; restarted/reloaded always restart/reload a running unit and start a stopped one.' },
     enabled: { type: 'bool', description: 'Whether the unit should start on boot.' },
     force: { type: 'bool', description: 'Override existing symlinks (enable --force).' },
     masked: { type: 'bool', description: 'Whether the unit should be masked (impossible to start).' },
@@ -88,7 +88,8 @@ const systemd: ModuleDef<Record<string, any>, SdState> = {
     if (!found && (args.state !== undefined || args.enabled !== undefined) && args.masked !== false) {
       fail(`Could not find the requested service ${args.name}: host`);
     }
-    let enabled = enabledRc === 0;
+    // Ansible: rc 0 means enabled (static too), except units that are only indirect/alias
+    let enabled = enabledRc === 0 && enabledWord !== 'indirect' && enabledWord !== 'alias';
     if (args.enabled !== undefined) {
       if (willBeMasked && args.enabled) fail(`Unable to enable service ${unit}: the unit is masked`);
       if (args.enabled !== enabled) {
@@ -105,9 +106,8 @@ const systemd: ModuleDef<Record<string, any>, SdState> = {
       const running = isRunning(status);
       let action: string | undefined;
       if (args.state === 'started' && !running) action = 'start';
-      else if (args.state === 'stopped' && running) action = 'stop';
-      else if (args.state === 'restarted') action = 'restart';
-      else if (args.state === 'reloaded') action = running ? 'reload' : 'start';
+      else if (args.state === 'stopped' && (running || status.ActiveState === 'deactivating')) action = 'stop';
+      else if (args.state === 'restarted' || args.state === 'reloaded') action = running ? args.state.slice(0, -2) : 'start';
       if (action) {
         commands.push({ cmd: `${sc}${nb} ${action} ${q}`, what: `Unable to ${action} service ${unit}` });
         steps.push(`${action} ${unit}`);
@@ -136,7 +136,7 @@ const systemd: ModuleDef<Record<string, any>, SdState> = {
     if (args.name !== undefined && r.rc === 0) {
       const { status, enabledRc } = parseUnitRead(r.stdout);
       res.status = status;
-      res.enabled = enabledRc === 0;
+      res.enabled = enabledRc === 0 && !['indirect', 'alias'].includes(parseUnitRead(r.stdout).enabledWord);
     }
     return res;
   },
