@@ -152,6 +152,15 @@ function tokenizer(src: string): any {
   return tk;
 }
 
+/** nunjucks' parser messages without its internal function names and token type names. */
+function cleanMessage(m: string): string {
+  return (m.replace(/^\(unknown path\)\s*/, '')
+    .replace(/\bparse\w+: /g, '')
+    .replace(/\bvariable-end\b|\bvariable end\b/g, '}}')
+    .replace(/\bblock-end\b/g, '%}')
+    .replace(/\bend of file\b/g, 'end of template (a block is not closed)')) || 'syntax error';
+}
+
 const cache = new Map<string, Node>();
 const CACHE_MAX = 20000;
 
@@ -176,8 +185,7 @@ export function parseTemplate(src: string, pos?: SourcePos): Node {
     root = p.parseAsRoot();
   } catch (e: any) {
     const raw = String(e?.message ?? e).split('\n').map((l) => l.trim()).filter((l) => l && !/^\(unknown path\)/.test(l));
-    const msg = raw.join(' ').replace(/^\(unknown path\)\s*/, '') || 'syntax error';
-    throw new ParseError(`template syntax error: ${msg}; in "${shortSrc(src)}"`, pos);
+    throw new ParseError(`template syntax error: ${cleanMessage(raw.join(' '))}; in "${shortSrc(src)}"`, pos);
   }
   if (cache.size >= CACHE_MAX) cache.clear();
   cache.set(src, root);
@@ -193,7 +201,17 @@ const exprCache = new Map<string, Node>();
 export function parseExpression(expr: string, pos?: SourcePos): Node {
   const hit = exprCache.get(expr);
   if (hit) return hit;
-  const root = parseTemplate('{{ ' + expr + ' }}', pos);
+  let root: Node;
+  try {
+    root = parseTemplate('{{ ' + expr + ' }}', pos);
+  } catch (e) {
+    const why = String((e as Error).message)
+      .replace(/^template syntax error: /, '')
+      .replace(/; in "[^]*"$/, '')
+      .replace(/unexpected token: }}|, got }}/, (m) => (m.startsWith(',') ? ', got the end of the expression' : 'unexpected end of expression'))
+      .replace(/^expected }}$/, 'unexpected text after the expression');
+    throw new ParseError(`syntax error in expression "${shortSrc(expr)}": ${why}`, pos);
+  }
   const kids = root.children;
   if (kids.length !== 1 || kids[0].typename !== 'Output' || kids[0].children.length !== 1 || kids[0].children[0].typename === 'TemplateData') {
     throw new ParseError(`invalid expression: "${shortSrc(expr)}"`, pos);
