@@ -15,7 +15,7 @@ import { deleteBridge, ensureBridge, linksWithPrefix, netnsWithPrefix, prefixesI
 import { preflight } from './preflight.ts';
 import { raiseLimits } from './limits.ts';
 import { cgroupPids, cgroupRoots, removeCgroupTree } from './procs.ts';
-import { must, run } from './sh.ts';
+import { must, run, sleep } from './sh.ts';
 
 /** What is recorded in STATE_ROOT/NAME/lab.json. */
 interface LabState {
@@ -216,8 +216,13 @@ export async function labUp(opts: LabUpOptions): Promise<LabInfo> {
     writeAtomic(l.knownHostsPath, knownHostsText(entries));
     writeAtomic(l.sshConfigPath, sshConfigText(l, entries));
     writeAtomic(l.inventoryPath, inventoryText(l, entries, st.subnet, st.vip));
+    // prove the files work: a real login with the lab key and strict host-key checking (3 tries: a busy machine is slow)
     await Promise.all(toBoot.map(async (i) => {
-      const r = await run('ssh', ['-F', l.sshConfigPath, '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', `h${i}`, 'true'], { timeoutMs: 30_000 });
+      let r = { rc: 1, stdout: '', stderr: '' };
+      for (let attempt = 0; attempt < 3 && r.rc !== 0; attempt++) {
+        if (attempt) await sleep(1000);
+        r = await run('ssh', ['-F', l.sshConfigPath, '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=20', `h${i}`, 'true'], { timeoutMs: 40_000 });
+      }
       if (r.rc !== 0) throw new TsplayError(`lab: ssh to h${i} with the lab key and known_hosts failed: ${r.stderr.trim().split('\n').pop()}`);
     }));
     return info(l, st);
