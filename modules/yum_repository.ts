@@ -1,6 +1,6 @@
 /** yum_repository: add or remove a repository section of a .repo file in /etc/yum.repos.d. */
 import { posix } from 'node:path';
-import type { ModuleDef, ModuleResult, Plan, ArgSpec } from '../engine/types.ts';
+import type { ArgSpec, FileDiff, ModuleDef, ModuleResult, Plan } from '../engine/types.ts';
 import { FILE_ATTR_ARGS } from '../engine/modules/attrs.ts';
 import { attrDiff } from '../engine/modules/diff.ts';
 import { fail } from '../engine/modules/failure.ts';
@@ -131,7 +131,7 @@ const mod: ModuleDef<Record<string, any>, State> = {
     const before = dumpIni(sections);
     const after = dumpIni(next);
     const result = { repo: args.name, state: args.state, dest };
-    const diff = before !== after ? [{ before, after, beforeHeader: dest, afterHeader: dest }] : [];
+    const diff: FileDiff[] = before !== after ? [{ before, after, beforeHeader: dest, afterHeader: dest }] : [];
     if (next.length === 0) {
       return { changed: cur.exists, steps: cur.exists ? [`remove ${dest} (no repository left)`] : [], diff, state: { kind: 'remove', path: dest }, result };
     }
