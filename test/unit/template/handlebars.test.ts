@@ -101,7 +101,7 @@ describe('template: handlebars', () => {
     });
     it('errors inside x expressions carry the template position', () => {
       fails('\n\n  {{x "nope.bar"}}', UndefinedVariableError, /^templates\/app\.conf\.hbs:3:3: 'nope' is undefined/);
-      fails('{{x "port +"}}', ParseError, /^templates\/app\.conf\.hbs:1:1: syntax error in expression "port +"/);
+      fails('{{x "port +"}}', ParseError, /^templates\/app\.conf\.hbs:1:1: syntax error in expression "port \+"/);
     });
     it('filter errors carry the template position', () => {
       fails('{{from_json "{"}}', TsplayError, /^templates\/app\.conf\.hbs:1:1: from_json: invalid JSON/);
