@@ -36,7 +36,7 @@ const TOKENS = [
 const tokens = fc.array(fc.constantFrom(...TOKENS), { maxLength: 40 }).map((a) => a.join(''));
 
 describe('expr: property-based fuzzing (issue 7)', function () {
-  this.timeout(120_000);
+  this.timeout(120_000 * Math.max(1, Number(process.env.FUZZ_SCALE ?? 1)));
 
   it('renderString: arbitrary unicode strings end in a value or a clean error', () => {
     fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 80 }), (s) => clean(() => renderString(s, vars), s)), { numRuns: runs(1500) });
