@@ -6,8 +6,7 @@
  * reconnects (so a re-run or a later task converges).
  */
 import { readFileSync } from 'node:fs';
-import type { Duplex, Readable } from 'node:stream';
-import { EventEmitter } from 'node:events';
+import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import ssh2 from 'ssh2';
 import type { Client as ClientT, ClientChannel, ConnectConfig } from 'ssh2';
 import pLimit from 'p-limit';
@@ -113,6 +112,22 @@ interface ActiveCommand {
   internal?: boolean;
   /** The remote session shell's pid (= process group id), once reported. */
   pid?: number;
+}
+
+/** Resolves once a readable stream has ended (or at most 500 ms later, if it never does). */
+function streamEnded(r: Readable): Promise<void> {
+  if (r.readableEnded || r.destroyed) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const t = setTimeout(done, 500);
+    function done() {
+      clearTimeout(t);
+      r.off('end', done);
+      r.off('close', done);
+      resolve();
+    }
+    r.once('end', done);
+    r.once('close', done);
+  });
 }
 
 /** sshd refused a new channel (transient while sessions are being reaped). */
@@ -358,34 +373,41 @@ export class SshConnection implements Connection {
           code = typeof c === 'number' ? c : null;
           signal = s ?? null;
         });
-        let stderr: Readable | null = null;
+        let stderr: PassThrough | null = null;
         if (!pty) {
-          const out = new EventEmitter();
+          // A stream (not a bare emitter): output is buffered until drive() starts reading.
+          const out = new PassThrough();
+          stderr = out;
           let head: Buffer | undefined = Buffer.alloc(0);
           ch.stderr.on('data', (d: Buffer) => {
-            if (!head) return void out.emit('data', d);
+            if (!head) return void out.write(d);
             head = Buffer.concat([head, d]);
-            const nl = head.indexOf(10);
-            if (nl < 0 && head.length < 64) return;
-            const first = nl >= 0 ? head.subarray(0, nl).toString('latin1') : '';
-            const m = new RegExp(`^${PID_MARK}(\\d+)@@$`).exec(first);
-            const rest = m ? head.subarray(nl + 1) : head;
-            if (m) entry.pid = Number(m[1]);
+            // the marker line normally comes first; a login shell may print something before it
+            const m = new RegExp(`(^|\\n)${PID_MARK}(\\d+)@@\\n`).exec(head.toString('latin1'));
+            if (!m && head.length < 4096) return;
+            let rest = head;
+            if (m) {
+              entry.pid = Number(m[2]);
+              const at = m.index + m[1].length;
+              rest = Buffer.concat([head.subarray(0, at), head.subarray(at + m[0].length - m[1].length)]);
+            }
             head = undefined;
-            if (rest.length) out.emit('data', rest);
+            if (rest.length) out.write(rest);
           });
           ch.stderr.on('end', () => {
-            if (head?.length) out.emit('data', head);
+            if (head?.length) out.write(head);
             head = undefined;
+            out.end();
           });
-          stderr = out as unknown as Readable;
         }
         resolve({
           stdin: ch,
           stdout: ch,
           stderr,
           onExit: (cb) =>
-            ch.on('close', () => {
+            ch.on('close', async () => {
+              // 'close' can overtake the last buffered output: wait for both streams to end.
+              await Promise.all([streamEnded(ch), streamEnded(stderr ?? ch.stderr)]);
               this.active.delete(entry);
               if (!gotExit || (this.closedByUser && !entry.internal)) {
                 // No exit status: the transport went away under the command (or close() killed it).

@@ -120,6 +120,11 @@ describe('lab: SSH connection layer', function () {
       expect(c.connectCount).to.equal(1);
     });
 
+    it('stdout and stderr of 200 concurrent commands all arrive intact', async () => {
+      const rs = await Promise.all(Array.from({ length: 200 }, (_, i) => c.exec(`echo err${i} >&2; echo out${i}; exit ${i % 3}`)));
+      rs.forEach((r, i) => expect(r, `command ${i}`).to.deep.equal({ rc: i % 3, stdout: `out${i}\n`, stderr: `err${i}\n` }));
+    });
+
     it('concurrent channels really run in parallel', async () => {
       const t0 = Date.now();
       const rs = await Promise.all(Array.from({ length: 6 }, (_, i) => c.exec(`sleep 1; echo ${i}`)));
