@@ -36,7 +36,7 @@ export interface ConnParams {
   port: number;
   user: string;
   password?: string;
-  /** Private key files to try, in order (explicit ones, ssh config, then ~/.ssh defaults that exist). */
+  /** Private key files to try, in order (vars/CLI, -o/-i args, ssh config; else the ~/.ssh defaults that exist). */
   identityFiles: string[];
   /** Only the listed identity files (no agent keys): ssh's IdentitiesOnly. */
   identitiesOnly: boolean;
@@ -198,7 +198,8 @@ export function connParamsFor(host: string, vars: Record<string, unknown>, cli: 
     .map((k) => expandSshPath(k, pctx));
   const identitiesOnly = ansibleBool(firstOpt(sshArgs, 'identitiesonly')) ?? cfg.identitiesonly ?? false;
   const defaults = ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((f) => join(home, '.ssh', f)).filter((f) => exists(f));
-  const identityFiles = [...new Set([...explicitKeys, ...defaults])];
+  // as OpenSSH: the default identities are used only when none is specified
+  const identityFiles = [...new Set(explicitKeys.length ? explicitKeys : defaults)];
 
   const khArg = firstOpt(sshArgs, 'userknownhostsfile');
   const knownHostsFiles = (khArg !== undefined ? splitWords(khArg) : cfg.userknownhostsfile ?? ['~/.ssh/known_hosts', '~/.ssh/known_hosts2']).map((f) => expandSshPath(f, pctx));

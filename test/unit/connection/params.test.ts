@@ -44,7 +44,7 @@ describe('connection/params: connParamsFor', () => {
     expect(connParamsFor('h', { ...base, ansible_ssh_common_args: '-o User=arguser' }, { user: 'cliuser' }, env({}, cfg)).user).to.equal('cliuser');
     const p = connParamsFor('h', { ...base, ansible_user: 'varuser', ansible_port: '2400' }, { user: 'cliuser' }, env({}, cfg));
     expect(p).to.include({ user: 'varuser', port: 2400 });
-    expect(p.identityFiles).to.deep.equal([`${HOME}/.ssh/cfgkey`, `${HOME}/.ssh/id_ed25519`]);
+    expect(p.identityFiles).to.deep.equal([`${HOME}/.ssh/cfgkey`]); // defaults only when nothing is specified
     const k = connParamsFor('h', { ...base, ansible_ssh_private_key_file: '/k/var' }, { privateKey: '/k/cli' }, env({}, cfg));
     expect(k.identityFiles[0]).to.equal('/k/var');
   });
