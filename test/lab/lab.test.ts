@@ -172,6 +172,24 @@ describe('tsplay lab (real hosts)', function () {
     expect(r.stdout).to.include(`${lab.hosts[1].ip}/24`);
   });
 
+  it('survives `systemctl reboot` inside a host (the launcher restarts it; files and host keys stay)', async () => {
+    const before = labInfo(NAME).hosts[2].leaderPid;
+    await must(lab, 'h3', 'echo kept > /root/reboot-marker');
+    await sshRun(lab, 'h3', 'systemctl reboot');
+    let after = before;
+    for (let k = 0; k < 120 && (after === before || after === 0); k++) {
+      await new Promise((r) => setTimeout(r, 500));
+      after = labInfo(NAME).hosts[2].leaderPid;
+    }
+    expect(after).to.not.equal(before);
+    let out = '';
+    for (let k = 0; k < 60 && !out.includes('running'); k++) {
+      out = (await sshRun(lab, 'h3', 'systemctl is-system-running --wait; cat /root/reboot-marker')).stdout;
+      if (!out.includes('running')) await new Promise((r) => setTimeout(r, 1000));
+    }
+    expect(out.trim()).to.equal('running\nkept');
+  });
+
   it('reports status with memory per host', async () => {
     const s = labStatus(NAME);
     expect(s.hosts.map((h) => h.running)).to.deep.equal([true, true, true]);
