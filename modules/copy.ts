@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { posix } from 'node:path';
 import type { FileDiff, ModuleContext, ModuleDef, ModuleResult, Plan } from '../engine/types.ts';
-import { planAttrs } from '../engine/modules/attrs.ts';
+import { modeArg, planAttrs } from '../engine/modules/attrs.ts';
 import { fail } from '../engine/modules/failure.ts';
 import { applyFileTo, planFileTo, WRITE_ARGS, WRITE_RETURNS } from '../engine/modules/filedest.ts';
 import { applyWrite, planWrite, type WriteState } from '../engine/modules/filewrite.ts';
@@ -28,6 +28,12 @@ interface RemoteSrcState {
   attrs: string;
 }
 type CopyState = WriteState | TreeState | RemoteSrcState;
+
+/** A mode argument as a chmod word (octal normalised, symbolic kept). */
+function modeWord(mode: unknown): string {
+  const m = modeArg(mode);
+  return typeof m === 'number' ? formatMode(m) : quote(String(m));
+}
 
 /** Ansible's mode=preserve: the mode of the source file on the controller. */
 function localMode(mode: unknown, file: string): unknown {
@@ -90,12 +96,48 @@ async function planTree(ctx: ModuleContext, args: Record<string, any>, local: st
   return { changed, steps, diff, state: { kind: 'tree', dirs: missing, dirCommands, files: states }, result: { dest: root, src: local, state: 'directory' } };
 }
 
+/** Parse `find -type d` / sha1sum listings ("D ./dir", "F <sha1>  ./file"). */
+function parseListing(text: string): { dirs: Set<string>; files: Map<string, string> } {
+  const dirs = new Set<string>();
+  const files = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    if (line.startsWith('D ./')) dirs.add(line.slice(4));
+    else if (line.startsWith('F ')) {
+      const m = /^F ([0-9a-f]{40}) [ *]\.\/(.*)$/.exec(line);
+      if (m) files.set(m[2], m[1]);
+    }
+  }
+  return { dirs, files };
+}
+
+/** Plan copying a directory that is already on the target (remote_src): ONE listing command with checksums. */
+async function planRemoteTree(ctx: ModuleContext, args: Record<string, any>): Promise<Plan<CopyState>> {
+  const src = String(args.src).replace(/(.)\/+$/, '$1');
+  const root = String(args.src).endsWith('/') ? String(args.dest) : posix.join(String(args.dest), posix.basename(src));
+  const list = (dir: string) => `cd ${quote(dir)} && { find . -mindepth 1 -type d -printf 'D %p\\n'; find . -type f -exec sha1sum {} + | sed 's/^/F /'; }`;
+  const r = await mustSh(ctx, `${list(src)}\necho ==DEST==\nif [ -d ${quote(root)} ]; then ${list(root)}; fi`, `cannot list ${src}`);
+  const [a, b] = r.stdout.split('==DEST==\n');
+  const want = parseListing(a);
+  const have = parseListing(b ?? '');
+  const dirs = [...want.dirs].filter((d) => !have.dirs.has(d)).map((d) => posix.join(root, d));
+  const files = [...want.files].filter(([f, sum]) => args.force !== false ? have.files.get(f) !== sum : !have.files.has(f)).map(([f]) => f);
+  const steps = [...dirs.map((d) => `create directory ${d}`), ...files.map((f) => `copy ${posix.join(src, f)} to ${posix.join(root, f)}`)];
+  const targets = files.map((f) => quote(posix.join(root, f)));
+  const cmds = [
+    `mkdir -p -- ${quote(root)}${dirs.length ? ' ' + dirs.map(quote).join(' ') : ''}`,
+    ...files.map((f) => `cp -p -- ${quote(posix.join(src, f))} ${quote(posix.join(root, f))}`),
+    ...(targets.length && (args.owner || args.group) ? [`chown ${quote(`${args.owner ?? ''}${args.group ? ':' + args.group : ''}`)} -- ${targets.join(' ')}`] : []),
+    ...(targets.length && args.mode !== undefined ? [`chmod ${modeWord(args.mode)} -- ${targets.join(' ')}`] : []),
+  ];
+  return { changed: steps.length > 0, steps, state: { kind: 'remote', src, dest: root, copy: false, attrs: cmds.join(' && ') }, result: { dest: root, src, state: 'directory' } };
+}
+
 /** Plan copying a file that is already on the target (remote_src). */
 async function planRemoteSrc(ctx: ModuleContext, args: Record<string, any>): Promise<Plan<CopyState>> {
   let dest = String(args.dest);
   const [src, d0] = await readRemoteFiles(ctx, [args.src, dest], { follow: true });
   if (!src.exists) fail(`Source ${args.src} not found`);
-  if (src.type !== 'file') fail(`remote_src copy of a directory is not supported by tsplay yet: ${args.src}`);
+  if (src.type === 'directory') return planRemoteTree(ctx, args);
   let cur = d0;
   if (d0.exists && d0.type === 'directory') {
     dest = posix.join(dest, posix.basename(args.src));
@@ -139,7 +181,7 @@ const copy: ModuleDef<Record<string, any>, CopyState> = {
   args: {
     src: { type: 'path', description: "Local path of a file or directory to copy (relative paths are searched in files/). A directory ending with '/' copies its contents." },
     content: { type: 'raw', description: 'Write this string to dest instead of a file (non-strings are written as JSON).' },
-    remote_src: { type: 'bool', default: false, description: 'src is a path on the target, not the controller.' },
+    remote_src: { type: 'bool', default: false, description: 'src is a path (file or directory) on the target, not the controller.' },
     directory_mode: { type: 'raw', description: 'Mode of directories created by a recursive copy.' },
     follow: { type: 'bool', default: false, description: 'Accepted for compatibility: tsplay writes through a symlinked dest.' },
     local_follow: { type: 'bool', default: true, description: 'Follow symlinks in the local source tree (always on).' },

@@ -51,6 +51,15 @@ describe('lab: file modules (copy, template, file, lineinfile, blockinfile, repl
     expect(t.changed).to.equal(true);
     expect(await remote('cat /root/t/tree/a.txt /root/t/tree/sub/b.txt; stat -c %a /root/t/tree/sub')).to.equal('a\nb\n750\n');
     expect((await run('copy', { src: 'tree', dest: '/root/t', directory_mode: '0750' })).changed).to.equal(false);
+    const rs = { src: '/root/t/tree/', dest: '/root/t/tree2', remote_src: true, mode: '0600' };
+    expect((await run('copy', rs, { check: true })).changed).to.equal(true);
+    expect(await remote('test -e /root/t/tree2 && echo yes || echo no')).to.equal('no\n');
+    expect((await run('copy', rs)).changed).to.equal(true);
+    expect(await remote('cat /root/t/tree2/a.txt /root/t/tree2/sub/b.txt; stat -c %a /root/t/tree2/sub/b.txt')).to.equal('a\nb\n600\n');
+    expect((await run('copy', rs)).changed).to.equal(false);
+    const rf = { src: '/root/t/tree/a.txt', dest: '/root/t/a-copy.txt', remote_src: true };
+    expect((await run('copy', rf)).changed).to.equal(true);
+    expect((await run('copy', rf)).changed).to.equal(false);
     const miss = await run('copy', { src: 'nope.txt', dest: '/root/t/' });
     expect(miss.failed).to.equal(true);
     expect(miss.msg).to.match(/Could not find or access 'nope.txt'/);
@@ -148,7 +157,7 @@ describe('lab: file modules (copy, template, file, lineinfile, blockinfile, repl
     expect(Buffer.from(String(sl.content), 'base64').toString()).to.equal('x\n');
     expect((await run('slurp', { src: '/root/none' })).msg).to.equal('file not found: /root/none');
     const f = await run('find', { paths: '/root/t', patterns: '*.txt', recurse: true });
-    expect((f.files as { path: string }[]).map((x) => x.path).sort()).to.deep.equal(['/root/t/copy1.txt', '/root/t/hello.txt', '/root/t/tree/a.txt', '/root/t/tree/sub/b.txt']);
+    expect((f.files as { path: string }[]).map((x) => x.path).sort()).to.deep.equal(['/root/t/a-copy.txt', '/root/t/copy1.txt', '/root/t/hello.txt', '/root/t/tree/a.txt', '/root/t/tree/sub/b.txt', '/root/t/tree2/a.txt', '/root/t/tree2/sub/b.txt']);
     const fc = await run('find', { paths: ['/root/t'], contains: 'good' });
     expect((fc.files as { path: string }[]).map((x) => x.path)).to.deep.equal(['/root/t/hello.txt']);
     const dir = mkdtempSync(join(tmpdir(), 'tsp-fetch-'));
