@@ -26,6 +26,8 @@ export interface ActionCall {
   rawArgs: Record<string, unknown>;
   vars: Record<string, unknown>;
   check: boolean;
+  /** Become for this task (fact gathering uses it, as Ansible does). */
+  become?: import('../types.ts').BecomeSpec;
   findFile(kind: 'files' | 'templates' | 'vars' | 'tasks', name: string): string;
 }
 
@@ -145,8 +147,10 @@ function includeVars(c: ActionCall): ModuleResult {
 
 async function setup(c: ActionCall): Promise<ModuleResult> {
   const { svc, store } = c.pr.run;
+  const cached = c.task.action === 'gather_facts' && !c.args.refresh ? store.facts.get(c.host) : undefined;
+  if (cached) return { changed: false, ansible_facts: cached };
   const conn = await svc.connect(c.host, c.vars);
-  const facts = await svc.gatherFacts(conn, c.vars);
+  const facts = await svc.gatherFacts(conn, c.vars, c.become);
   const filter = c.args.filter;
   store.setFacts(c.host, facts);
   let shown: Record<string, unknown> = facts;

@@ -3,7 +3,7 @@
  * modules, connections, facts, the loader's run-time API, vars files and templates.
  * `realServices()` (wire.ts) binds them to engine/*; unit tests pass a controller-only set.
  */
-import type { Connection, ModuleContext, ModuleDef, ModuleResult } from '../types.ts';
+import type { BecomeSpec, Connection, ModuleContext, ModuleDef, ModuleResult } from '../types.ts';
 import type { IncludeNode, Node, RoleInfo, TaskNode } from '../playbook/model.ts';
 import type { ExprOptions } from '../expr/context.ts';
 
@@ -20,7 +20,7 @@ export interface Services {
   /** The pooled connection to `host`, whose connection variables are `vars`. */
   connect(host: string, vars: Record<string, unknown>): Promise<Connection>;
   /** Gather facts in one round trip; bare names. */
-  gatherFacts(conn: Connection, vars: Record<string, unknown>): Promise<Record<string, unknown>>;
+  gatherFacts(conn: Connection, vars: Record<string, unknown>, become?: BecomeSpec): Promise<Record<string, unknown>>;
   /** include_tasks: load a task file at run time. */
   loadTaskFile(path: string, parent: IncludeNode): Node[];
   /** include_role: load a role at run time. */

@@ -131,7 +131,8 @@ async function invoke(pr: PlayRun, task: TaskNode, host: string, vars: Record<st
 
   if (CONTROLLER_ACTIONS.has(task.action)) {
     const target = delegatedTo && (task.action === 'setup' || task.action === 'gather_facts') ? delegatedTo : host;
-    const result = await runAction({ pr, task, host: target, args, rawArgs: task.args, vars, check, findFile });
+    const become = task.action === 'setup' || task.action === 'gather_facts' ? resolveBecome(task, vars, cliBecome) : undefined;
+    const result = await runAction({ pr, task, host: target, args, rawArgs: task.args, vars, check, findFile, become });
     return { result, delegatedTo };
   }
   const libDirs = task.role?.libraryDir ? [task.role.libraryDir, ...cfg.libraryDirs] : cfg.libraryDirs;

@@ -63,7 +63,7 @@ export function realServices(opts: { cli: ConnCliOptions; loader: LoaderOptions;
       if (!params) paramsCache.set(key, (params = connParamsFor(host, { ...conn, inventory_hostname: host }, opts.cli)));
       return pool.get(host, params);
     },
-    gatherFacts: (conn) => gatherFacts(conn),
+    gatherFacts: (conn, _vars, become) => gatherFacts(conn, { become }),
     loadTaskFile: (path, parent) => loadTaskFile(path, parent, opts.loader),
     loadRoleForInclude: (name, from, parent) => loadRoleForInclude(name, from, parent, opts.loader),
     loadVarsFile,

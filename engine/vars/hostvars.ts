@@ -6,10 +6,17 @@
  */
 import { VARS_SCOPE } from '../expr/context.ts';
 
-/** Build the lazy `hostvars` object. `hosts` lists the names, `varsOf` builds one host's variables. */
-export function buildHostvars(hosts: () => string[], varsOf: (host: string) => Record<string, unknown>): Record<string, unknown> {
+/**
+ * Build the lazy `hostvars` object. `hosts` lists the names, `varsOf` builds one host's variables.
+ * `reset()` forgets built views (after set_fact, facts or inventory changes); the object stays the same.
+ */
+export function buildHostvars(hosts: () => string[], varsOf: (host: string) => Record<string, unknown>): { hostvars: Record<string, unknown>; reset(): void } {
   const built = new Map<string, Record<string, unknown>>();
   let names: Set<string> | undefined;
+  const reset = (): void => {
+    built.clear();
+    names = undefined;
+  };
   const nameSet = (): Set<string> => (names ??= new Set(hosts()));
   const hostView = (host: string): Record<string, unknown> => {
     let v = built.get(host);
@@ -20,7 +27,7 @@ export function buildHostvars(hosts: () => string[], varsOf: (host: string) => R
     return v;
   };
   const target: Record<string, unknown> = {};
-  return new Proxy(target, {
+  const hostvars = new Proxy(target, {
     get(_t, key) {
       if (typeof key !== 'string') return undefined;
       return nameSet().has(key) ? hostView(key) : undefined;
@@ -32,4 +39,5 @@ export function buildHostvars(hosts: () => string[], varsOf: (host: string) => R
     set: () => false,
     deleteProperty: () => false,
   });
+  return { hostvars, reset };
 }

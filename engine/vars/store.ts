@@ -83,7 +83,9 @@ export class VarStore {
   private play?: PlayScope;
   /** host -> role key -> merged levels 1-15 (plus static magic). */
   private baseCache = new Map<string, Map<string, Record<string, unknown>>>();
-  private hostvarsObj?: Record<string, unknown>;
+  private hv = buildHostvars(() => this.inventory.hosts(), (h) => this.hostPlayVars(h));
+  /** host -> extra vars + static magic variables (the top layers), cached per play. */
+  private topCache = new Map<string, Record<string, unknown>>();
 
   constructor(public readonly run: RunScope, public inventory: InventoryView) {}
 
@@ -100,9 +102,11 @@ export class VarStore {
 
   /** Forget cached merged layers (all hosts, or one). Cheap; called on facts/inventory changes. */
   invalidate(host?: string): void {
-    if (host === undefined) this.baseCache.clear();
-    else this.baseCache.delete(host);
-    this.hostvarsObj = undefined;
+    if (host === undefined) {
+      this.baseCache.clear();
+      this.topCache.clear();
+    } else this.baseCache.delete(host);
+    this.hv.reset();
   }
 
   /** Replace/merge gathered facts (bare names) for a host. */
@@ -125,7 +129,7 @@ export class VarStore {
     if (!cur) this.hostFacts.set(host, (cur = {}));
     Object.assign(cur, vars);
     if (cacheable) this.setFacts(host, vars);
-    this.hostvarsObj = undefined;
+    this.hv.reset();
   }
 
   /** include_vars (level 18). */
@@ -133,7 +137,7 @@ export class VarStore {
     let cur = this.includeVars.get(host);
     if (!cur) this.includeVars.set(host, (cur = {}));
     Object.assign(cur, vars);
-    this.hostvarsObj = undefined;
+    this.hv.reset();
   }
 
   /** Levels 1-15 for a host and the task's role, merged and cached. */
@@ -159,6 +163,13 @@ export class VarStore {
     return merged;
   }
 
+  /** Extra vars plus the static magic variables of a host (levels 22 and up), cached. */
+  private top(host: string): Record<string, unknown> {
+    let t = this.topCache.get(host);
+    if (!t) this.topCache.set(host, (t = mergeLayers([this.run.extraVars, this.magic(host)])));
+    return t;
+  }
+
   /** Static magic variables of a host in the current play. */
   private magic(host: string): Record<string, unknown> {
     const play = this.play;
@@ -170,9 +181,6 @@ export class VarStore {
       groups: this.inventory.groups(),
       hostvars: this.hostvars(),
       ansible_play_hosts_all: play?.playHostsAll ?? [],
-      ansible_play_hosts: play?.playHosts ?? [],
-      play_hosts: play?.playHosts ?? [],
-      ansible_play_batch: play?.batch ?? [],
       ansible_play_name: play?.playName ?? '',
       ansible_check_mode: r.check,
       ansible_diff_mode: r.diff,
@@ -193,13 +201,17 @@ export class VarStore {
    * Returns a fresh flat object the caller may add loop variables to.
    */
   taskVars(host: string, task: TaskScope = {}): Record<string, unknown> {
-    const out = Object.assign({}, this.base(host, task.role));
+    const out: Record<string, unknown> = { ...this.base(host, task.role) };
     if (task.blockVars) for (const b of task.blockVars) Object.assign(out, b);
     if (task.vars) Object.assign(out, task.vars);
     Object.assign(out, this.includeVars.get(host) ?? EMPTY, this.hostFacts.get(host) ?? EMPTY);
     if (task.role) Object.assign(out, task.role.params);
     if (task.includeParams) Object.assign(out, task.includeParams);
-    Object.assign(out, this.run.extraVars, this.magic(host));
+    Object.assign(out, this.top(host));
+    // play hosts and batch change during a play: read them live.
+    const play = this.play;
+    out.ansible_play_hosts = out.play_hosts = play?.playHosts ?? [];
+    out.ansible_play_batch = play?.batch ?? [];
     if (task.role) {
       out.role_path = task.role.path;
       out.role_name = task.role.name;
@@ -218,10 +230,7 @@ export class VarStore {
 
   /** The lazily built `hostvars` mapping (templated on access when a templater is set). */
   hostvars(): Record<string, unknown> {
-    if (!this.hostvarsObj) {
-      this.hostvarsObj = buildHostvars(() => this.inventory.hosts(), (h) => this.hostPlayVars(h));
-    }
-    return this.hostvarsObj;
+    return this.hv.hostvars;
   }
 }
 

@@ -24,9 +24,10 @@ interface Ran {
   /** "task name|host|status" lines in event order (final results only). */
   lines: string[];
   msgs: Record<string, unknown[]>;
+  asked?: string[];
 }
 
-async function play(yaml: string, opts: { files?: Record<string, string>; extraVars?: Record<string, unknown>; startAtTask?: string; forks?: number; tags?: string[]; journalRoot?: string; dir?: string } = {}): Promise<Ran> {
+async function play(yaml: string, opts: { files?: Record<string, string>; extraVars?: Record<string, unknown>; startAtTask?: string; forks?: number; tags?: string[]; journalRoot?: string; dir?: string; step?: string[] } = {}): Promise<Ran> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'tsp-exec-'));
   writeFileSync(join(dir, 'hosts.ini'), INV);
   writeFileSync(join(dir, 'site.yml'), yaml);
@@ -39,10 +40,13 @@ async function play(yaml: string, opts: { files?: Record<string, string>; extraV
   const pb = loadPlaybook(join(dir, 'site.yml'), lo);
   const events: RunEvent[] = [];
   const svc = realServices({ cli: {}, loader: lo });
+  const answers = [...(opts.step ?? [])];
+  const asked: string[] = [];
+  if (opts.step) svc.prompt = async (q: string) => (asked.push(q), answers.shift() ?? 'n');
   const input = {
     playbook: pb,
     cfg: {
-      check: false, diff: false, forks: opts.forks ?? 5, tags: { only: opts.tags ?? [], skip: [] }, step: false, forceHandlers: false, verbosity: 0,
+      check: false, diff: false, forks: opts.forks ?? 5, tags: { only: opts.tags ?? [], skip: [] }, step: !!opts.step, forceHandlers: false, verbosity: 0,
       playbookDir: dir, libraryDirs: [], startAtTask: opts.startAtTask,
       journal: opts.journalRoot ? new HandlerJournal(pb.file, inv.sources, opts.journalRoot).load() : undefined,
     },
@@ -61,7 +65,7 @@ async function play(yaml: string, opts: { files?: Record<string, string>; extraV
     lines.push(`${e.task.name}|${e.host}|${e.status}`);
     if (e.task.action === 'debug' && e.status === 'ok' && !Array.isArray(e.result.results)) (msgs[e.host] ??= []).push(e.result.msg);
   }
-  return { code: out.exitCode, events, stats: out.stats, lines, msgs };
+  return { code: out.exitCode, events, stats: out.stats, lines, msgs, asked };
 }
 
 describe('executor on local hosts', function () {
@@ -366,5 +370,20 @@ describe('executor on local hosts', function () {
     expect(r.msgs.w1).to.deep.equal(['yes-file 1 2']);
     const items = r.events.filter((e) => e.type === 'host_result' && e.item !== undefined) as Extract<RunEvent, { type: 'host_result' }>[];
     expect(items.map((e) => String(e.item).split('/').pop())).to.deep.equal(['a.conf', 'b.conf']);
+  });
+
+  it('--step asks before each task: no skips, yes runs, continue stops asking', async () => {
+    const r = await play(`
+- hosts: w1
+  gather_facts: false
+  tasks:
+    - {name: one, debug: {msg: 1}}
+    - {name: two, debug: {msg: 2}}
+    - {name: three, debug: {msg: 3}}
+    - {name: four, debug: {msg: 4}}
+`, { step: ['n', 'y', 'c'] });
+    expect(r.msgs.w1).to.deep.equal([2, 3, 4]);
+    expect(r.asked).to.have.length(3);
+    expect(r.asked![0]).to.equal('Perform task: TASK: one (N)o/(y)es/(c)ontinue: ');
   });
 });
