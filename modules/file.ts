@@ -67,9 +67,14 @@ const file: ModuleDef<Record<string, any>, FileState> = {
     recurse: { type: 'bool', default: false, description: 'Set attributes recursively (state=directory).' },
     force: { type: 'bool', default: false, description: 'Replace an existing file or directory with the link; create a link to a missing src.' },
     follow: { type: 'bool', default: true, description: 'Apply attributes to the target of a symlink.' },
+    access_time: { type: 'str', description: "With state=touch: 'now' (default) or 'preserve' (keep the access time of an existing file)." },
+    modification_time: { type: 'str', description: "With state=touch: 'now' (default) or 'preserve'. Both preserve make touch idempotent: only a missing file is created." },
     ...FILE_ATTR_ARGS,
   },
   validate(a) {
+    for (const k of ['access_time', 'modification_time']) {
+      if (a[k] !== undefined && a[k] !== 'now' && a[k] !== 'preserve') return `${k}: only 'now' and 'preserve' are supported by tsplay, got: ${a[k]}`;
+    }
     if ((a.state === 'link' || a.state === 'hard') && !a.src) return `src is required for state=${a.state}`;
     if (a.recurse && a.state !== 'directory') return 'recurse option requires state to be directory';
     return undefined;
@@ -123,8 +128,13 @@ const file: ModuleDef<Record<string, any>, FileState> = {
         }
       } else if (args.recurse) commands.push(recurseApplyCommand(path, { mode: modeArg(args.mode), owner: args.owner, group: args.group }));
     } else if (state === 'touch') {
-      steps.push(cur.exists ? `update the timestamps of ${path}` : `create ${path}`);
-      commands.push(`touch -- ${q}`);
+      const at = args.access_time ?? 'now';
+      const mt = args.modification_time ?? 'now';
+      if (!cur.exists || at === 'now' || mt === 'now') {
+        steps.push(cur.exists ? `update the timestamps of ${path}` : `create ${path}`);
+        const which = !cur.exists || (at === 'now' && mt === 'now') ? '' : at === 'now' ? '-a ' : '-m ';
+        commands.push(`touch ${which}-- ${q}`);
+      }
       if (!cur.exists) diff.push(attrDiff(path, { state: 'absent' }, { state: 'file' }));
       attrs = planAttrs(path, cur.exists ? cur : undefined, args, cur.type === 'directory');
     } else {

@@ -101,6 +101,8 @@ describe('lab: file modules (copy, template, file, lineinfile, blockinfile, repl
     expect((await run('file', d)).changed).to.equal(false);
     expect((await run('file', { path: '/root/t/dir/f', state: 'touch' })).changed).to.equal(true);
     expect((await run('file', { path: '/root/t/dir/f', state: 'touch' })).changed).to.equal(true);
+    const keep = { path: '/root/t/dir/f', state: 'touch', access_time: 'preserve', modification_time: 'preserve' };
+    expect((await run('file', keep)).changed, 'touch with preserved times is idempotent').to.equal(false);
     expect((await run('file', { path: '/root/t/dir/f', mode: 'u+x' })).changed).to.equal(true);
     expect((await run('file', { path: '/root/t/dir/f', mode: 'u+x' })).changed).to.equal(false);
     const rec = { path: '/root/t/dir', state: 'directory', recurse: true, owner: 'nobody' };
