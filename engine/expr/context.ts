@@ -19,6 +19,19 @@ export interface ExprOptions {
  */
 export const VARS_SCOPE: unique symbol = Symbol.for('tsplay.varsScope');
 
+/** The scope of data that is never templated (see markUnsafe). */
+export const NO_TEMPLATE: Record<string, unknown> = Object.freeze(Object.create(null));
+
+/**
+ * Mark data that must never be templated, like Ansible's unsafe registered results and facts:
+ * strings anywhere under `o` (e.g. a command's stdout containing `{{`) are read as written.
+ * Returns `o`.
+ */
+export function markUnsafe<T extends object>(o: T): T {
+  if (!Object.prototype.hasOwnProperty.call(o, VARS_SCOPE)) Object.defineProperty(o, VARS_SCOPE, { value: NO_TEMPLATE, enumerable: false });
+  return o;
+}
+
 /** Maximum evaluation steps for one top-level call (guards against runaway templates). */
 export const MAX_STEPS = 2_000_000;
 /** Maximum nesting of lazily rendered variables. */

@@ -5,7 +5,7 @@
  */
 import { UnsafeText, VaultText } from '../yaml.ts';
 import { ParseError, TsplayError, UndefinedVariableError } from '../types.ts';
-import { type Ctx, makeCtx, MAX_DEPTH, MAX_STEPS, MAX_STRING, VARS_SCOPE } from './context.ts';
+import { type Ctx, makeCtx, NO_TEMPLATE, MAX_DEPTH, MAX_STEPS, MAX_STRING, VARS_SCOPE } from './context.ts';
 import { ExprError, undefinedError } from './errors.ts';
 import { callMethod } from './methods.ts';
 import { parseTemplate, type Node } from './parse.ts';
@@ -79,7 +79,7 @@ function renderVarString(s: string, scope: Record<string, unknown>, ctx: Ctx, na
  */
 export function resolveLeaf(v: unknown, scope: Record<string, unknown>, ctx: Ctx, name: string): unknown {
   if (typeof v === 'string') {
-    if (!hasMarkers(v)) return v;
+    if (scope === NO_TEMPLATE || !hasMarkers(v)) return v;
     try {
       return renderVarString(v, scope, ctx, name);
     } catch (e) {
@@ -96,8 +96,36 @@ export function resolveLeaf(v: unknown, scope: Record<string, unknown>, ctx: Ctx
   return v;
 }
 
+/**
+ * A container built by the evaluation (a literal, a filter's result): its strings are final,
+ * but it may hold containers read from the variables (`[cfg]`), which still need resolving.
+ */
+function deepProduced(v: object, ctx: Ctx, depth: number): unknown {
+  if (depth > 200) throw new ExprError('data nested too deep', ctx.opts.pos);
+  let out: any = v;
+  const fix = Array.isArray(v) ? v.keys() : Object.keys(v).values();
+  for (const k of fix as Iterable<any>) {
+    const x = (v as any)[k];
+    if (x === null || typeof x !== 'object' || ctx.run.deep.get(x) === x) continue;
+    const r = deep(x, ctx, depth + 1);
+    if (r !== x) {
+      if (out === v) out = Array.isArray(v) ? v.slice() : { ...v };
+      if (Array.isArray(out)) out[k] = r;
+      else setKey(out, k, r);
+    }
+  }
+  if (out !== v) ctx.run.deep.set(out, out);
+  return out;
+}
+
+/** Mark a container the evaluation built: its strings are final values, never templated again. */
+export function produced<T>(v: T, ctx: Ctx): T {
+  if (v !== null && typeof v === 'object') ctx.run.deep.set(v as object, v);
+  return v;
+}
+
 function deepChild(x: unknown, scope: Record<string, unknown>, ctx: Ctx, depth: number): unknown {
-  if (typeof x === 'string') return hasMarkers(x) ? resolveLeaf(x, scope, ctx, '?') : x;
+  if (typeof x === 'string') return scope !== NO_TEMPLATE && hasMarkers(x) ? resolveLeaf(x, scope, ctx, '?') : x;
   if (x !== null && typeof x === 'object') {
     if (scope !== ctx.vars && !ctx.run.scopeOf.has(x)) ctx.run.scopeOf.set(x, scope);
     return deep(x, ctx, depth + 1);
@@ -112,9 +140,11 @@ export function deep(v: unknown, ctx: Ctx, depth = 0): unknown {
   if (v instanceof UnsafeText || v instanceof VaultText) return resolveLeaf(v, ctx.vars, ctx, '?');
   if (!Array.isArray(v) && !isDict(v)) return v;
   // another host's variables (hostvars[h]) nested in what we walk are resolved on access instead
-  if (depth > 0 && (v as any)[VARS_SCOPE]) return v;
+  const own = (v as any)[VARS_SCOPE];
+  if (own === NO_TEMPLATE) return v;
+  if (depth > 0 && own) return v;
   const memo = ctx.run.deep.get(v);
-  if (memo !== undefined) return memo;
+  if (memo !== undefined) return memo === v ? deepProduced(v, ctx, depth) : memo;
   if (depth > 200) throw new ExprError('data nested too deep', ctx.opts.pos);
   step(ctx);
   const scope = scopeFor(v, ctx);
@@ -137,6 +167,7 @@ export function deep(v: unknown, ctx: Ctx, depth = 0): unknown {
     }
   }
   ctx.run.deep.set(v, out);
+  if (out !== v) ctx.run.deep.set(out, out);
   return out;
 }
 
@@ -266,7 +297,8 @@ export function applyFilter(name: string, input: unknown, args: unknown[], kw: R
   if (!def) throw new ExprError(`no filter named '${name}' (in "${ctx.src}")`, ctx.opts.pos);
   if (!def.undefinedOk) input = deep(need(input, ctx), ctx);
   try {
-    return def.fn(input, args, kw, callCtx(ctx));
+    const out = def.fn(input, args, kw, callCtx(ctx));
+    return out !== input ? produced(out, ctx) : out;
   } catch (e) {
     throw located(e, ctx, `filter '${name}'`);
   }
@@ -467,16 +499,16 @@ export function ev(n: Node, ctx: Ctx): unknown {
       if (n.val.typename === 'Slice') {
         const s = n.val;
         const opt = (x: Node | null) => (x ? need(ev(x, ctx), ctx) : null);
-        return sliceOf(need(target, ctx), opt(s.start), opt(s.stop), opt(s.step), ctx);
+        return produced(sliceOf(need(target, ctx), opt(s.start), opt(s.stop), opt(s.step), ctx), ctx);
       }
       const key = need(ev(n.val, ctx), ctx);
       return getItem(target, key, ctx, pathText(n));
     }
     case 'Group':
       if (n.children.length === 1) return ev(n.children[0], ctx);
-      return n.children.map((c: Node) => need(ev(c, ctx), ctx));
+      return produced(n.children.map((c: Node) => need(ev(c, ctx), ctx)), ctx);
     case 'Array':
-      return n.children.map((c: Node) => need(ev(c, ctx), ctx));
+      return produced(n.children.map((c: Node) => need(ev(c, ctx), ctx)), ctx);
     case 'Dict': {
       const out: Record<string, unknown> = {};
       for (const p of n.children) {
@@ -485,7 +517,7 @@ export function ev(n: Node, ctx: Ctx): unknown {
         if (ks === undefined) throw new ExprError(`unhashable type: '${typeName(k)}'`, ctx.opts.pos);
         setKey(out, ks, need(ev(p.value, ctx), ctx));
       }
-      return out;
+      return produced(out, ctx);
     }
     case 'InlineIf':
       if (truthy(need(ev(n.cond, ctx), ctx))) return ev(n.body, ctx);
@@ -532,7 +564,7 @@ export function ev(n: Node, ctx: Ctx): unknown {
       const a = deep(need(ev(n.left, ctx), ctx), ctx);
       const b = deep(need(ev(n.right, ctx), ctx), ctx);
       try {
-        return binop(n.typename, a, b);
+        return produced(binop(n.typename, a, b), ctx);
       } catch (e) {
         throw located(e, ctx, 'operator');
       }
@@ -563,7 +595,7 @@ export function ev(n: Node, ctx: Ctx): unknown {
       if (callee.typename === 'Symbol') {
         const { args, kw } = evalArgs(n.args.children, ctx);
         try {
-          return callGlobal(callee.value, args, kw, ctx);
+          return produced(callGlobal(callee.value, args, kw, ctx), ctx);
         } catch (e) {
           throw located(e, ctx, `${callee.value}()`);
         }
@@ -572,7 +604,8 @@ export function ev(n: Node, ctx: Ctx): unknown {
         const target = deep(need(ev(callee.target, ctx), ctx), ctx);
         const { args, kw } = evalArgs(n.args.children, ctx);
         try {
-          return callMethod(target, callee.val.value, args, kw);
+          const out = callMethod(target, callee.val.value, args, kw);
+          return out !== target ? produced(out, ctx) : out;
         } catch (e) {
           throw located(e, ctx, `${callee.val.value}()`);
         }

@@ -15,7 +15,7 @@ import './tests.ts';
 import './lookups.ts';
 
 export type { ExprOptions } from './context.ts';
-export { VARS_SCOPE } from './context.ts';
+export { VARS_SCOPE, markUnsafe } from './context.ts';
 export { OMIT, isOmit, Undefined } from './values.ts';
 export { ExprError } from './errors.ts';
 export { setVaultDecryptor, revealVault } from './evaluator.ts';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { ParseError, TsplayError, UndefinedVariableError } from '../../../engine/types.ts';
 import { UnsafeText, VaultText } from '../../../engine/yaml.ts';
 import {
-  ExprError, OMIT, VARS_SCOPE, evalCondition, evaluate, isOmit, isTemplated, renderString, setVaultDecryptor, templateValue,
+  ExprError, OMIT, VARS_SCOPE, markUnsafe, evalCondition, evaluate, isOmit, isTemplated, renderString, setVaultDecryptor, templateValue,
 } from '../../../engine/expr/index.ts';
 
 describe('expr: variables, conditions, templateValue', () => {
@@ -74,6 +74,19 @@ describe('expr: variables, conditions, templateValue', () => {
     });
   });
 
+  describe('markUnsafe', () => {
+    it('strings under marked data (registered results, facts) are never templated', () => {
+      const r = markUnsafe({ stdout: 'x {{ boom }}', lines: ['{{ a }}'], nested: { s: '{% if %}' } });
+      const vars = { r, a: 1 };
+      expect(renderString('{{ r.stdout }}', vars)).to.equal('x {{ boom }}');
+      expect(renderString('{{ r.lines[0] }}', vars)).to.equal('{{ a }}');
+      expect(renderString('{{ r.nested.s }}', vars)).to.equal('{% if %}');
+      expect(renderString('{{ r }}', vars)).to.deep.equal({ stdout: 'x {{ boom }}', lines: ['{{ a }}'], nested: { s: '{% if %}' } });
+      expect(evaluate('r | to_json', vars)).to.equal('{"stdout": "x {{ boom }}", "lines": ["{{ a }}"], "nested": {"s": "{% if %}"}}');
+      expect(evaluate("[r] | map(attribute='stdout') | first", vars)).to.equal('x {{ boom }}');
+    });
+  });
+
   describe('omit', () => {
     it('is a sentinel recognised by isOmit', () => {
       expect(renderString('{{ omit }}', {})).to.equal(OMIT);
@@ -124,4 +137,13 @@ describe('expr: variables, conditions, templateValue', () => {
     });
     it('syntax errors are ParseErrors', () => expect(() => evalCondition('a ==', vars)).to.throw(ParseError));
   });
+});
+
+describe('expr: results are never templated twice (as in Ansible 2.14)', () => {
+  const vars = { a: 1, lazy: "{{ '{{' }} a }}", l: ['{{ a }}'], d: { k: '{{ a + 1 }}' } };
+  const cases: [string, unknown][] = [
+    ["{{ '{{ a }}' }}", '{{ a }}'], ["{{ ['{{ a }}'] | first }}", '{{ a }}'], ['{{ lazy }}', '{{ a }}'], ['x{{ lazy }}', 'x{{ a }}'],
+    ['{{ l }}', [1]], ['{{ [l] }}', [[1]]], ['{{ [d] | map(attribute="k") | list }}', [2]], ["{{ {'x': d} }}", { x: { k: 2 } }], ['{{ l + l }}', [1, 1]],
+  ];
+  for (const [s, want] of cases) it(`${s}`, () => expect(renderString(s, vars)).to.deep.equal(want));
 });
