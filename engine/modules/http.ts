@@ -102,7 +102,7 @@ export function parseHttpOutput(out: string): HttpResponse {
     const k = sp < 0 ? line : line.slice(0, sp);
     const v = sp < 0 ? '' : line.slice(sp + 1);
     if (['RC', 'META', 'ERR', 'HEAD', 'BODY'].includes(k)) tag[k] = v;
-    else if (/^[A-Z_]+$/.test(k)) extra[k] = v;
+    else if (/^[A-Z][A-Z0-9_]*$/.test(k)) extra[k] = v;
   }
   const rc = Number(tag.RC ?? 1);
   const [code = '000', ...urlParts] = (tag.META ?? '').split(' ');
@@ -169,4 +169,51 @@ export function responseMsg(res: HttpResponse, bytes?: number): string {
   if (res.status >= 400) return `HTTP Error ${res.status}: ${res.reason}`;
   const len = bytes ?? res.body?.length ?? Number(res.headers['content-length'] ?? 0);
   return `OK (${Number.isFinite(len) ? len : 'unknown'} bytes)`;
+}
+
+/** TLS material for a controller-side request (PEM text, not paths). */
+export interface ControllerTls {
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+}
+
+/**
+ * The same request made FROM THE CONTROLLER with node:http(s) (get_url's fallback when the target
+ * has no curl); follows up to 20 redirects when asked. Never rejects: a failure is status -1.
+ */
+export async function httpOnController(req: HttpRequest, tls: ControllerTls = {}): Promise<HttpResponse> {
+  const { request: httpReq } = await import('node:http');
+  const { request: httpsReq } = await import('node:https');
+  let url = req.url;
+  for (let hop = 0; hop <= 20; hop++) {
+    const res = await new Promise<HttpResponse>((resolve) => {
+      const u = new URL(url);
+      const headers: Record<string, string> = { ...(req.headers ?? {}) };
+      if (req.username !== undefined) headers.Authorization = `Basic ${Buffer.from(`${req.username}:${req.password ?? ''}`).toString('base64')}`;
+      const opts = { method: req.method ?? 'GET', headers, timeout: (req.timeout ?? 30) * 1000, rejectUnauthorized: req.validateCerts !== false, ca: tls.ca, cert: tls.cert, key: tls.key };
+      const done = (r: Partial<HttpResponse>) => resolve({ rc: 0, status: -1, url, reason: '', headers: {}, error: '', extra: {}, ...r });
+      const cr = (u.protocol === 'https:' ? httpsReq : httpReq)(u, opts, (resp) => {
+        const chunks: Buffer[] = [];
+        resp.on('data', (c: Buffer) => chunks.push(c));
+        resp.on('end', () => {
+          const h: Record<string, string> = {};
+          for (const [k, v] of Object.entries(resp.headers)) if (v !== undefined) h[k] = Array.isArray(v) ? v.join(', ') : v;
+          done({ status: resp.statusCode ?? -1, reason: resp.statusMessage ?? '', headers: h, body: Buffer.concat(chunks) });
+        });
+        resp.on('error', (e) => done({ rc: 1, error: e.message }));
+      });
+      cr.on('timeout', () => cr.destroy(new Error(`timed out after ${req.timeout ?? 30} s`)));
+      cr.on('error', (e) => done({ rc: 1, error: e.message }));
+      if (req.body) cr.write(req.body);
+      cr.end();
+    });
+    const loc = res.headers.location;
+    if (req.followRedirects && loc && res.status >= 300 && res.status < 400) {
+      url = new URL(loc, url).href;
+      continue;
+    }
+    return res;
+  }
+  return { rc: 1, status: -1, url, reason: '', headers: {}, error: 'too many redirects', extra: {} };
 }
