@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { hostname } from 'node:os';
 import { ParseError, TsplayError, UndefinedVariableError } from '../../../engine/types.ts';
 import { VaultText } from '../../../engine/yaml.ts';
-import { setVaultDecryptor } from '../../../engine/expr/index.ts';
+import { VARS_SCOPE, markUnsafe, setVaultDecryptor } from '../../../engine/expr/index.ts';
 import { renderTemplate, templateCacheSize } from '../../../engine/template/handlebars.ts';
 
 const vars: Record<string, unknown> = {
@@ -63,6 +63,13 @@ describe('template: handlebars', () => {
   it('Jinja-templated variables are rendered when read', () => {
     expect(R('{{api}}')).to.equal('https://198.18.0.11:6443');
     expect(R('{{x "api"}}')).to.equal('https://198.18.0.11:6443');
+  });
+  it('hostvars of another host render against that host; unsafe data is shown as it is', () => {
+    const h2: Record<string, unknown> = { inventory_hostname: 'n2', addr: '{{ inventory_hostname }}.lab' };
+    (h2 as any)[VARS_SCOPE] = h2;
+    const reg = markUnsafe({ stdout: 'has {{ braces }}' });
+    const v = { inventory_hostname: 'n1', hostvars: { n2: h2 }, reg };
+    expect(R('{{hostvars.n2.addr}} {{reg.stdout}}', v)).to.equal('n2.lab has {{ braces }}');
   });
   it('vaulted variables are decrypted when read', () => {
     const v = new VaultText('$ANSIBLE_VAULT;1.1;AES256\n00');
