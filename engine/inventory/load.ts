@@ -10,12 +10,15 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { ParseError, TsplayError } from '../types.ts';
-import { decryptVaultFileText, parseYaml } from '../yaml.ts';
+import { decryptVaultFileText, MAX_YAML_BYTES, parseYaml } from '../yaml.ts';
 import { parseAddress } from './address.ts';
 import { InventoryBuilder } from './builder.ts';
 import { parseIniInventory } from './ini.ts';
 import type { Inventory } from './types.ts';
 import { parseYamlInventory } from './yaml-inventory.ts';
+
+/** Largest inventory file tsplay reads (the same bound as YAML files: a guard against runaway inputs). */
+export const MAX_INVENTORY_BYTES = MAX_YAML_BYTES;
 
 const IGNORED_EXTS = ['.pyc', '.pyo', '.swp', '.bak', '~', '.rpm', '.md', '.txt', '.rst', '.orig', '.ini', '.cfg', '.retry'];
 const YAML_EXTS = ['', '.yml', '.yaml', '.json'];
@@ -98,8 +101,13 @@ function loadPath(path: string, inv: InventoryBuilder, explicit: boolean): void 
 function readText(file: string): string {
   let buf: Buffer;
   try {
+    const size = statSync(file).size;
+    if (size > MAX_INVENTORY_BYTES) {
+      throw new ParseError(`file is ${(size / 1048576).toFixed(1)} MB; an inventory must be under ${MAX_INVENTORY_BYTES / 1048576} MB`, { file, line: 1 });
+    }
     buf = readFileSync(file);
   } catch (e: any) {
+    if (e instanceof ParseError) throw e;
     throw new ParseError(`cannot read inventory: ${e.code === 'ENOENT' ? 'no such file' : e.code ?? e.message}`, { file });
   }
   let text: string;

@@ -33,6 +33,16 @@ function keyPos(obj: unknown, key: string, fallback: SourcePos): SourcePos {
   return p;
 }
 
+/** Run fn; a TsplayError it throws becomes a ParseError at `pos`. */
+function at(pos: SourcePos, fn: () => void): void {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof TsplayError && !(e instanceof ParseError)) throw new ParseError(e.message, pos);
+    throw e;
+  }
+}
+
 /** Bound on group nesting (a guard against pathological YAML). */
 const MAX_DEPTH = 200;
 
@@ -85,7 +95,7 @@ function parseGroup(group: string, groupData: unknown, parent: object, file: str
       } else if (key === 'children') {
         for (const sub of Object.keys(value)) {
           const child = parseGroup(sub, value[sub], value, file, inv, depth + 1);
-          inv.addChild(group, child);
+          at(keyPos(value, sub, where), () => inv.addChild(group, child));
         }
       } else if (key === 'hosts') {
         for (const pattern of Object.keys(value)) {
@@ -93,11 +103,13 @@ function parseGroup(group: string, groupData: unknown, parent: object, file: str
           if (!isMapping(hostVars)) {
             throw new ParseError(`Invalid data for host '${pattern}' in group '${group}': expected a dictionary, got ${pyType(hostVars)}`, keyPos(value, pattern, where));
           }
-          const { hosts, port } = expandHostPattern(pattern);
-          for (const h of hosts) {
-            inv.addHost(h, group, port);
-            for (const k of Object.keys(hostVars)) inv.setVar(h, k, hostVars[k]);
-          }
+          at(keyPos(value, pattern, where), () => {
+            const { hosts, port } = expandHostPattern(pattern);
+            for (const h of hosts) {
+              inv.addHost(h, group, port);
+              for (const k of Object.keys(hostVars)) inv.setVar(h, k, hostVars[k]);
+            }
+          });
         }
       } else {
         inv.warnings.push(`${file}: Skipping unexpected key (${key}) in group (${group}), only "vars", "children" and "hosts" are valid`);
