@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
+import { truncateSync } from 'node:fs';
 import { loadInventory, selectHosts, mergeLayers, hostVarLayers } from '../../../engine/inventory/index.ts';
 import { ansibleView, tsplayView } from './oracle.ts';
 import { parseErrorOf, tree } from './helpers.ts';
@@ -75,6 +76,13 @@ describe('inventory: sources (-i)', () => {
     const dir = tree({ 'y.yml': 'all:\n  hosts: [a, b]\n', 'i': '[g]\nh1 broken\n' });
     expect(parseErrorOf(() => loadInventory([join(dir, 'y.yml')])).message).to.match(/Invalid "hosts" entry/);
     expect(parseErrorOf(() => loadInventory([join(dir, 'i')])).message).to.match(/Expected key=value/);
+  });
+
+  it('a 50 MB file is refused before it is read', () => {
+    const dir = tree({ big: '' });
+    truncateSync(join(dir, 'big'), 50 * 1024 * 1024);
+    const e = parseErrorOf(() => loadInventory([join(dir, 'big')]));
+    expect(e.oneLine()).to.equal(`${join(dir, 'big')}:1: file is 50.0 MB; an inventory must be under 20 MB`);
   });
 
   it('binary junk is a one-line error with a line number', () => {
