@@ -3,8 +3,9 @@
  * dict, first_found, template, lines, indexed_items. They run on the controller.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomInt } from 'node:crypto';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ExprError } from './errors.ts';
 import { renderIn } from './evaluator.ts';
 import { type CallCtx, lookups } from './registry.ts';
@@ -13,6 +14,7 @@ import { makeCtx } from './context.ts';
 
 /** Find a controller file for lookup('file'|'template'): absolute, else under the lookup roots. */
 export function findLookupFile(name: string, cc: CallCtx, kinds: string[]): string | undefined {
+  if (/^~(\/|$)/.test(name)) name = (process.env.HOME ?? '~') + name.slice(1);
   if (isAbsolute(name)) return existsSync(name) ? name : undefined;
   const roots = cc.ctx.opts.lookupRoots ?? [process.cwd()];
   for (const r of roots) {
@@ -118,3 +120,50 @@ lookups.set('first_found', (terms, kw, cc) => {
   if (kw.skip) return [];
   throw new ExprError(`No file was found when using first_found: ${files.join(', ')}`);
 });
+
+const CHARSETS: Record<string, string> = {
+  ascii_letters: 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ',
+  ascii_lowercase: 'abcdefghijklmnopqrstuvwxyz',
+  ascii_uppercase: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+  digits: '0123456789',
+  hexdigits: '0123456789abcdefABCDEF',
+  octdigits: '01234567',
+  punctuation: '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~',
+};
+
+/**
+ * lookup('password', 'path length=N chars=ascii_letters,digits'): a random password, stored in
+ * `path` on the controller and reused on later runs (`/dev/null`: a new one every time).
+ */
+lookups.set('password', (terms, kw, cc) =>
+  terms.map((t) => {
+    const parts = pyStr(t).trim().split(/\s+/);
+    const opts: Record<string, string> = {};
+    for (const [k, v] of Object.entries(kw)) opts[k] = pyStr(v);
+    for (const p of parts.slice(1)) {
+      const i = p.indexOf('=');
+      if (i > 0) opts[p.slice(0, i)] = p.slice(i + 1);
+    }
+    const length = parseInt(opts.length ?? '20', 10);
+    if (!(length > 0 && length <= 4096)) throw new ExprError(`lookup('password'): invalid length '${opts.length}'`);
+    const set = (opts.chars ?? 'ascii_letters,digits,.,:-_').split(',').map((c) => CHARSETS[c] ?? c).join('') || CHARSETS.ascii_letters;
+    const chars = Array.from(new Set(Array.from(set)));
+    let path = parts[0];
+    if (path !== '/dev/null') {
+      if (/^~(\/|$)/.test(path)) path = (process.env.HOME ?? '~') + path.slice(1);
+      if (!isAbsolute(path)) path = resolve((cc.ctx.opts.lookupRoots ?? [process.cwd()])[0], path);
+      if (existsSync(path)) return readText(path).split('\n')[0].replace(/ salt=\S+$/, '');
+    }
+    let pw = '';
+    for (let i = 0; i < length; i++) pw += chars[randomInt(chars.length)];
+    if (path !== '/dev/null') {
+      try {
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, pw + '\n', { mode: 0o600 });
+      } catch (e: any) {
+        throw new ExprError(`lookup('password'): cannot write '${path}': ${e.code ?? e.message}`);
+      }
+    }
+    return pw;
+  }),
+);

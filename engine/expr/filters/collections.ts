@@ -120,7 +120,48 @@ function minmax(v: unknown, kw: Record<string, unknown>, cc: CallCtx, sign: numb
   return best;
 }
 
+/** A small deterministic PRNG (mulberry32) seeded from a string, for random(seed=...). */
+function seeded(seed: string): () => number {
+  let h = 1779033703 ^ seed.length;
+  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 3432918353), (h = (h << 13) | (h >>> 19));
+  let a = h >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function rng(kw: Record<string, unknown>): () => number {
+  return kw.seed === undefined || kw.seed === null ? Math.random : seeded(pyStr(kw.seed));
+}
+
 defineFilters({
+  random: (v, a, kw) => {
+    const r = rng(kw);
+    if (typeof v === 'number') {
+      const start = toInt(kw.start ?? 0, 'start');
+      const step = toInt(kw.step ?? a[1] ?? 1, 'step');
+      const end = toInt(v, 'random end');
+      const n = Math.ceil((end - start) / step);
+      if (n <= 0) throw new ExprError('random: empty range');
+      return start + Math.floor(r() * n) * step;
+    }
+    const items = list(v, 'random');
+    if (!items.length) throw new ExprError('random: empty sequence');
+    return items[Math.floor(r() * items.length)];
+  },
+  shuffle: (v, _a, kw) => {
+    const items = list(v, 'shuffle').slice();
+    const r = rng(kw);
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = Math.floor(r() * (i + 1));
+      [items[i], items[j]] = [items[j], items[i]];
+    }
+    return items;
+  },
   map: (v, a, kw, cc) => {
     const items = list(v, 'map');
     if (kw.attribute !== undefined) {

@@ -60,3 +60,25 @@ describe('expr: lookups', () => {
     expect(renderString("key={{ lookup('file', 'key.pub') }}", {}, opts())).to.equal('key=ssh-ed25519 AAAA test');
   });
 });
+
+describe('expr: password lookup, random and shuffle', () => {
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), 'tsplay-pw-'))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  it('password: random with length/chars, stored and reused in a file', () => {
+    const a = evaluate("lookup('password', '/dev/null length=12 chars=digits')", {}) as string;
+    expect(a).to.match(/^\d{12}$/);
+    const p = join(dir, 'creds', 'token');
+    const b = evaluate(`lookup('password', '${p} length=16 chars=ascii_lowercase')`, {}) as string;
+    expect(b).to.match(/^[a-z]{16}$/);
+    expect(evaluate(`lookup('password', '${p} length=16 chars=ascii_lowercase')`, {})).to.equal(b);
+  });
+  it('random and shuffle (seeded ones are repeatable)', () => {
+    const r = evaluate('60 | random', {}) as number;
+    expect(r).to.be.within(0, 59);
+    expect(evaluate("60 | random(seed='host1')", {})).to.equal(evaluate("60 | random(seed='host1')", {}));
+    expect(['a', 'b', 'c']).to.include(evaluate("['a', 'b', 'c'] | random", {}));
+    expect((evaluate('[1, 2, 3, 4] | shuffle', {}) as number[]).slice().sort()).to.deep.equal([1, 2, 3, 4]);
+    expect(evaluate("[1, 2, 3, 4] | shuffle(seed='x')", {})).to.deep.equal(evaluate("[1, 2, 3, 4] | shuffle(seed='x')", {}));
+  });
+});
