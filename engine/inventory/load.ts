@@ -157,7 +157,7 @@ function loadFile(file: string, inv: InventoryBuilder): void {
   if (YAML_EXTS.includes(ext)) {
     const doc = parseYaml(text, file);
     if (doc.ok) {
-      // Parse into a scratch builder first, so a failed YAML attempt leaves nothing behind.
+      // Snapshot first, so a failed YAML attempt leaves nothing behind before INI is tried.
       const attempt = inv.snapshot();
       try {
         parseYamlInventory(doc.value, file, inv, text);

@@ -134,3 +134,29 @@ describe('inventory: INI format', () => {
     expect(theirs.hosts).to.deep.equal({ h1: inv.hosts.get('h1')!.vars });
   });
 });
+
+describe('inventory: addresses in INI host lines', () => {
+  it('IPv4/IPv6/bracketed ports, unicode and odd names agree with ansible-core', () => {
+    const text = [
+      '[net]',
+      '198.18.0.1:2200',
+      '198.18.0.[2:3]',
+      'fe80::1',
+      '[2001:db8::1]:2222',
+      '2001:db8::[a:c]',
+      'my_host.example.com:22',
+      'host-é.example:8022',
+      'name@with-at:22',
+      'UPPER[A:C]',
+      'z[08:10]',
+      '',
+    ].join('\n');
+    const dir = tree({ hosts: text });
+    const f = join(dir, 'hosts');
+    const ours = tsplayView(loadInventory([f]), { sources: [f] });
+    const theirs = ansibleView({ sources: [f] }, dir);
+    expect(theirs.load_error, theirs.stderr).to.equal(undefined);
+    expect(ours.order).to.deep.equal(theirs.order);
+    expect(ours.hosts).to.deep.equal(theirs.hosts);
+  });
+});
