@@ -72,13 +72,11 @@ async function setupVault(o: CommonOptions): Promise<void> {
   expr.setVaultDecryptor(inline);
 }
 
+// As ansible-playbook: only the `block:` part of blocks is listed (not rescue/always).
 function tagsOf(nodes: readonly Node[], filter: TagFilter, out: Set<string>): void {
   for (const n of nodes) {
-    if (n.kind === 'block') {
-      tagsOf(n.block, filter, out);
-      tagsOf(n.rescue, filter, out);
-      tagsOf(n.always, filter, out);
-    } else if (shouldRunTags(n.tags, filter)) for (const t of n.tags) out.add(t);
+    if (n.kind === 'block') tagsOf(n.block, filter, out);
+    else if (shouldRunTags(n.tags, filter)) for (const t of n.tags) out.add(t);
   }
 }
 
@@ -86,15 +84,12 @@ function listTasks(nodes: readonly Node[], filter: TagFilter, out: string[]): vo
   for (const n of nodes) {
     if (n.kind === 'block') {
       listTasks(n.block, filter, out);
-      listTasks(n.rescue, filter, out);
-      listTasks(n.always, filter, out);
       continue;
     }
-    if (n.kind === 'task' && n.action === 'meta') continue;
     if (!shouldRunTags(n.tags, filter)) continue;
     const name = n.kind === 'task' ? n.name ?? n.action : n.name ?? `${n.what}`;
     const full = n.role && n.name ? `${n.role.name} : ${name}` : name;
-    out.push(`      ${full}\tTAGS: [${[...n.tags].filter((t) => t !== 'always' || n.tags.includes('always')).sort().join(', ')}]`);
+    out.push(`      ${full}\tTAGS: [${[...new Set(n.tags)].sort().join(', ')}]`);
   }
 }
 
@@ -104,7 +99,7 @@ export function listing(pb: Playbook, file: string, inv: Inventory, limit: strin
   const lines: string[] = ['', `playbook: ${file}`];
   pb.plays.forEach((play: Play, i) => {
     lines.push('');
-    lines.push(`  play #${i + 1} (${play.hosts}): ${play.name}\tTAGS: [${[...play.tags].sort().join(', ')}]`);
+    lines.push(`  play #${i + 1} (${play.hosts}): ${play.name}\tTAGS: [${[...play.tags].sort().join(',')}]`);
     if (o.listHosts) {
       const hosts = selectHosts(inv, play.hosts, limit);
       lines.push(`    pattern: ['${play.hosts}']`);

@@ -175,6 +175,11 @@ export async function runTask(pr: PlayRun, task: TaskNode, hosts: string[], scop
     }
   }
   for (const [h, o] of outcomes) if (!o.interrupted) record(pr, task, h, o, scope);
+  if (outcomes.some(([, o]) => o.status === 'failed' || o.status === 'unreachable')) {
+    // ansible_play_hosts: hosts of the play that have not failed / become unreachable.
+    const ps = pr.run.store.playScope;
+    if (ps) ps.playHosts = pr.hosts.filter((h) => !pr.state.has(h) || isActive(pr, h));
+  }
   if (runOnceVal && outcomes.length) {
     const [, o] = outcomes[0];
     if (o.status === 'changed' || (o.result.changed && o.status !== 'failed')) for (const h of hosts.slice(1)) notify(pr, task, h, svc);
@@ -200,8 +205,8 @@ function record(pr: PlayRun, task: TaskNode, host: string, o: HostOutcome, scope
     hostFailed(pr, host, task, o.result, scope, false);
     return;
   }
+  // Ansible notifies only from results that did not fail (an ignored failure notifies nothing).
   if (changed && o.status !== 'failed' && o.status !== 'skipped') notify(pr, task, host, pr.run.svc);
-  else if (changed && o.ignored) notify(pr, task, host, pr.run.svc);
 }
 
 function keywordBoolSafe(pr: PlayRun, task: TaskNode, host: string): boolean | undefined {
