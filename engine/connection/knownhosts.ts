@@ -83,6 +83,7 @@ export function algorithmsForKeyType(keyType: string): string[] {
   return [keyType];
 }
 
+/** Outcome of checking a presented host key against known_hosts. */
 export type HostKeyVerdict =
   | { status: 'match' }
   | { status: 'unknown' }

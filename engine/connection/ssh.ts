@@ -5,7 +5,6 @@
  * ProxyJump hops are tunnelled with forwardOut. After the connection drops, the next call
  * reconnects (so a re-run or a later task converges).
  */
-import { readFileSync } from 'node:fs';
 import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import ssh2 from 'ssh2';
 import type { Client as ClientT, ClientChannel, ConnectConfig } from 'ssh2';
@@ -17,15 +16,13 @@ import { prepareCommand } from './become.ts';
 import { drive, withTimeout, type ProcHandle, type RawResult } from './driver.ts';
 import { putFileScript, getFileCommand, failureReason } from './files.ts';
 import { RemoteFileError } from './errors.ts';
-import { algorithmsForKeyType, appendKnownHost, checkHostKey, entryMatches, knownHostName, loadKnownHosts } from './knownhosts.ts';
-import { promptHidden } from './prompt.ts';
+import { hostKeyVerifier } from './hostverify.ts';
+import { loadKeys } from './keys.ts';
 
-const { Client, utils } = ssh2;
+const { Client } = ssh2;
 
 /** Concurrent exec channels per connection (OpenSSH's MaxSessions defaults to 10). */
 export const MAX_CHANNELS = 8;
-
-const DEFAULT_HOST_KEY_ALGOS = ['ssh-ed25519', 'ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521', 'rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'];
 
 /** Hooks the caller may supply (tests, the CLI). */
 export interface SshHooks {
@@ -40,8 +37,6 @@ export interface SshHooks {
   onCommand?: (host: string, command: string, become?: string) => void;
 }
 
-const passphraseCache = new Map<string, string>();
-
 /** One hop to connect to: the target itself or a jump host. */
 interface Hop {
   /** Name for messages (inventory name or the ProxyJump name). */
@@ -51,41 +46,6 @@ interface Hop {
   user: string;
   identityFiles: string[];
   password?: string;
-}
-
-/** Read and (if needed) decrypt the usable private keys among `files` (missing files are skipped). */
-async function loadKeys(files: readonly string[], hooks: SshHooks): Promise<{ keys: { file: string; key: Buffer; passphrase?: string }[]; skipped: string[] }> {
-  const keys: { file: string; key: Buffer; passphrase?: string }[] = [];
-  const skipped: string[] = [];
-  for (const file of files) {
-    let data: Buffer;
-    try {
-      data = readFileSync(file);
-    } catch (e) {
-      skipped.push(`${file} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
-      continue;
-    }
-    let parsed = utils.parseKey(data);
-    if (!(parsed instanceof Error)) {
-      keys.push({ file, key: data });
-      continue;
-    }
-    if (!/encrypt|passphrase/i.test(parsed.message)) {
-      skipped.push(`${file} (${parsed.message})`);
-      continue;
-    }
-    let pass = passphraseCache.get(file);
-    if (pass === undefined) {
-      if (hooks.passphrase) pass = await hooks.passphrase(file);
-      else if (!process.stdin.isTTY) throw new TsplayError(`private key ${file} is encrypted and there is no terminal to ask for its passphrase (load it into ssh-agent, or run from a terminal)`);
-      else pass = await promptHidden(`Enter passphrase for key '${file}': `);
-    }
-    parsed = utils.parseKey(data, pass);
-    if (parsed instanceof Error) throw new TsplayError(`cannot decrypt private key ${file}: wrong passphrase`);
-    passphraseCache.set(file, pass);
-    keys.push({ file, key: data, passphrase: pass });
-  }
-  return { keys, skipped };
 }
 
 /** A human reason for an ssh2 / socket error. */
@@ -234,50 +194,7 @@ export class SshConnection implements Connection {
       throw this.unreachable(`ssh to ${label}: ${(e as Error).message}`);
     }
     const { keys, skipped } = loaded;
-    const names = [knownHostName(hop.address, hop.port)];
-    if (hop.name !== hop.address) names.push(knownHostName(hop.name, hop.port));
-    const entries = p.strictHostKeyChecking === 'no' ? [] : loadKnownHosts(p.knownHostsFiles);
-    const knownTypes = new Set(entries.filter((e) => !e.marker && entryMatches(e, names)).map((e) => e.keyType));
-    const preferred = [...knownTypes].flatMap(algorithmsForKeyType).filter((a) => DEFAULT_HOST_KEY_ALGOS.includes(a));
-    const hostKeyAlgos = [...new Set([...preferred, ...DEFAULT_HOST_KEY_ALGOS])];
-
-    let hostKeyError: string | undefined;
-    const hostVerifier = (key: Buffer): boolean => {
-      if (p.strictHostKeyChecking === 'no') return true;
-      const v = checkHostKey(entries, names, key);
-      const who = hop.name === hop.address ? hop.address : `${hop.name} (${hop.address})`;
-      switch (v.status) {
-        case 'match':
-          return true;
-        case 'revoked':
-          hostKeyError = `host key for ${who} is REVOKED in known_hosts (${v.fingerprint})`;
-          return false;
-        case 'changed': {
-          const k = v.known[0];
-          hostKeyError =
-            `host key for ${who} has CHANGED: known_hosts has ${k.fingerprint} (${k.keyType}${k.file ? `, ${k.file}:${k.line}` : ''}), ` +
-            `the host presented ${v.presented}; possible man-in-the-middle attack. If the change is expected, remove the old key: ssh-keygen -R ${names[0]}` +
-            (p.knownHostsFiles[0] ? ` -f ${p.knownHostsFiles[0]}` : '');
-          return false;
-        }
-        case 'unknown':
-          if (p.strictHostKeyChecking === 'accept-new') {
-            const file = p.knownHostsFiles[0];
-            if (!file || file === '/dev/null') return true;
-            try {
-              appendKnownHost(file, names[0], key);
-              this.hooks.log?.(`added host key for ${who} to ${file}`);
-            } catch (e) {
-              hostKeyError = `host key for ${who} could not be recorded in ${file}: ${(e as Error).message}`;
-              return false;
-            }
-            return true;
-          }
-          hostKeyError = `host key for ${who} is not known; add it to known_hosts or use accept-new`;
-          return false;
-      }
-    };
-
+    const hv = hostKeyVerifier(p, hop, this.hooks.log);
     const auths: NonNullable<ConnectConfig['authHandler']> = [] as unknown as NonNullable<ConnectConfig['authHandler']>;
     const list = auths as unknown as Record<string, unknown>[];
     for (const k of keys) list.push({ type: 'publickey', username: hop.user, key: k.key, ...(k.passphrase !== undefined ? { passphrase: k.passphrase } : {}) });
@@ -297,13 +214,13 @@ export class SshConnection implements Connection {
         if (done) return;
         done = true;
         client.end();
-        let reason = hostKeyError ?? reasonOf(e, hop, p.connectTimeoutMs);
-        if (!hostKeyError && /authentication failed/.test(reason)) {
+        let reason = hv.error() ?? reasonOf(e, hop, p.connectTimeoutMs);
+        if (!hv.error() && /authentication failed/.test(reason)) {
           reason += tried.length ? ` (tried ${tried.join(', ')})` : ' (no key, agent or password available)';
           if (skipped.length) reason += `; skipped keys: ${skipped.join(', ')}`;
         }
         const where = label === this.host ? `${this.host} (${hop.user}@${hop.address}:${hop.port})` : `${label} (${hop.user}@${hop.address}:${hop.port})`;
-        reject(this.unreachable(hostKeyError ? reason : `ssh to ${where}: ${reason}`));
+        reject(this.unreachable(hv.error() ? reason : `ssh to ${where}: ${reason}`));
       };
       client.once('ready', () => {
         if (done) return;
@@ -312,7 +229,7 @@ export class SshConnection implements Connection {
         resolve(client);
       });
       client.on('error', onError);
-      client.once('close', () => onError(Object.assign(new Error(hostKeyError ?? 'connection closed during handshake'), { code: 'ECONNRESET' })));
+      client.once('close', () => onError(Object.assign(new Error(hv.error() ?? 'connection closed during handshake'), { code: 'ECONNRESET' })));
       try {
         client.connect({
           host: hop.address,
@@ -322,9 +239,9 @@ export class SshConnection implements Connection {
           readyTimeout: p.connectTimeoutMs,
           keepaliveInterval: p.keepaliveIntervalMs,
           keepaliveCountMax: p.keepaliveCountMax,
-          hostVerifier,
+          hostVerifier: hv.verify,
           authHandler: auths,
-          algorithms: { serverHostKey: hostKeyAlgos as never },
+          algorithms: { serverHostKey: hv.algorithms as never },
         } as ConnectConfig);
         // Small request/response packets: Nagle + delayed ACKs would add ~40 ms per command.
         client.setNoDelay(true);
