@@ -136,7 +136,8 @@ export function renderDeb822(name: string, args: Record<string, unknown>): strin
   for (const [arg, field] of DEB822_FIELDS) {
     const v = args[arg];
     if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) continue;
-    lines.push(`${field}: ${deb822Value(v)}`);
+    const val = deb822Value(v);
+    lines.push(`${field}:${val.startsWith('\n') ? '' : ' '}${val}`);
   }
   return lines.join('\n') + '\n';
 }
