@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  InventoryBuilder, parseIniInventory, parseYamlInventory, loadInventory, selectHostsDetailed, expandHostRange, parseIniValue,
+  InventoryBuilder, parseIniInventory, parseYamlInventory, loadInventory, selectHosts, selectHostsDetailed, expandHostRange, parseIniValue,
   hostVarLayers, groupNames, groupsVar,
 } from '../../../engine/inventory/index.ts';
 import { dumpYaml, parseYaml } from '../../../engine/yaml.ts';
@@ -291,5 +291,33 @@ describe('inventory: fuzzing (fast-check)', function () {
     });
     expect(agreedOk, 'too few accepted inventories to compare').to.be.greaterThan(20);
     expect(agreedErr, 'too few refused inventories to compare').to.be.greaterThan(5);
+  });
+
+  it('host patterns: tsplay and ansible-core agree on random patterns and limits (differential, one python call)', () => {
+    const file = join(FIXTURES, 'ini/features.ini');
+    const inv = loadInventory([file]);
+    const atom = fc.constantFrom(
+      'all', '*', 'web', 'db', 'prod', 'backends', 'stepped', 'ungrouped', 'lb', 'standalone', 'nosuch', 'web*', 'db-?', '*.example.com',
+      'db-[ab]', 'db-[!a]', '~web\\d', '~(api|node)1', '~db-[', 'web[0]', 'web[-1]', 'web[1:3]', 'web[2:]', 'prod[10]', 'stepped[-7]', 'node1*[1]', 'web0[1-2]*',
+    );
+    const op = fc.constantFrom('', '&', '!');
+    const term = fc.tuple(op, atom).map(([o, a]) => o + a);
+    const pattern = fc.tuple(fc.array(term, { minLength: 1, maxLength: 4 }), fc.constantFrom(':', ',', ', ')).map(([ts, sep]) => ts.join(sep));
+    const pats = [...new Set(fc.sample(pattern, { numRuns: 300, seed: SEED }))];
+    const limits = [undefined, 'prod', 'web:!lb', '~^(db|api)'];
+    const theirs = ansibleViews(limits.map((limit) => ({ sources: [file], patterns: pats, limit })));
+    let errors = 0;
+    limits.forEach((limit, li) => {
+      for (const p of pats) {
+        const t = theirs[li].patterns[p];
+        const label = `pattern ${JSON.stringify(p)} limit ${limit}`;
+        if (Array.isArray(t)) expect(selectHosts(inv, p, limit), label).to.deep.equal(t);
+        else {
+          expect(() => selectHosts(inv, p, limit), `${label}: ansible says ${t.error}`).to.throw(TsplayError);
+          errors++;
+        }
+      }
+    });
+    expect(errors, 'some generated patterns should be errors').to.be.greaterThan(0);
   });
 });
