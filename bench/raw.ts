@@ -1,0 +1,99 @@
+/**
+ * The raw ssh2 baseline: the floor tsplay's own overhead is measured against.
+ *
+ *   node bench/.build/raw.mjs PLAN.json
+ *
+ * PLAN = { hosts: [{ name, address, port, user, keyPath, knownHostsPath }], commands: TracedCommand[] }
+ * (commands as traced from a tsplay run by bench/trace.ts). One ssh2 connection per host (host key
+ * checked against known_hosts, TCP_NODELAY), all hosts in parallel; on each host the host's
+ * commands run one after another in traced order, one exec channel each, stdin written as traced.
+ * Prints one JSON line: { commands, rcMismatches }. Exits 1 when a host cannot be reached.
+ * Deliberately tiny and dependency-free besides ssh2 (run as plain JS: the bench strips types).
+ */
+import { readFileSync } from 'node:fs';
+import ssh2 from 'ssh2';
+import type { Client as ClientT } from 'ssh2';
+
+interface PlanHost {
+  name: string;
+  address: string;
+  port: number;
+  user: string;
+  keyPath: string;
+  knownHostsPath: string;
+}
+interface PlanCommand {
+  host: string;
+  cmd: string;
+  stdin: string;
+  rc?: number;
+}
+
+/** Base64 key blobs known_hosts lists for an address (plain, non-hashed entries). */
+function knownKeys(file: string, address: string, port: number): Set<string> {
+  const want = port === 22 ? address : `[${address}]:${port}`;
+  const keys = new Set<string>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f.length >= 3 && f[0].split(',').includes(want)) keys.add(f[2]);
+  }
+  return keys;
+}
+
+function connect(h: PlanHost): Promise<ClientT> {
+  const keys = knownKeys(h.knownHostsPath, h.address, h.port);
+  return new Promise((resolve, reject) => {
+    const c = new ssh2.Client();
+    c.once('ready', () => resolve(c));
+    c.once('error', (e) => reject(new Error(`${h.name}: ${e.message}`)));
+    c.connect({
+      host: h.address,
+      port: h.port,
+      username: h.user,
+      privateKey: readFileSync(h.keyPath),
+      readyTimeout: 60_000,
+      hostVerifier: (key: Buffer) => keys.has(key.toString('base64')),
+    });
+    c.setNoDelay(true);
+  });
+}
+
+function exec(c: ClientT, cmd: string, stdin: Buffer): Promise<number> {
+  return new Promise((resolve, reject) => {
+    c.exec(cmd, (err, ch) => {
+      if (err) return reject(err);
+      let rc = -1;
+      ch.on('exit', (code: number | null) => (rc = code ?? -1));
+      ch.on('data', () => {});
+      ch.stderr.on('data', () => {});
+      ch.on('close', () => resolve(rc));
+      ch.end(stdin.length ? stdin : undefined);
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const plan = JSON.parse(readFileSync(process.argv[2], 'utf8')) as { hosts: PlanHost[]; commands: PlanCommand[] };
+  const byHost = new Map<string, PlanCommand[]>();
+  for (const c of plan.commands) {
+    if (!byHost.has(c.host)) byHost.set(c.host, []);
+    byHost.get(c.host)!.push(c);
+  }
+  let mismatches = 0;
+  await Promise.all(
+    plan.hosts.map(async (h) => {
+      const c = await connect(h);
+      for (const cmd of byHost.get(h.name) ?? []) {
+        const rc = await exec(c, cmd.cmd, Buffer.from(cmd.stdin, 'base64'));
+        if (cmd.rc !== undefined && rc !== cmd.rc) mismatches++;
+      }
+      c.end();
+    }),
+  );
+  process.stdout.write(JSON.stringify({ commands: plan.commands.length, rcMismatches: mismatches }) + '\n');
+}
+
+main().catch((e: Error) => {
+  process.stderr.write(`raw: ${e.message}\n`);
+  process.exit(1);
+});
