@@ -47,7 +47,9 @@ export function wrapBecome(inner: string, spec?: BecomeSpec, opts: { marker?: st
   const user = spec.user || 'root';
   if (spec.method === 'sudo') {
     const prompt = `[tsplay-sudo-${id}] password: `;
-    const flags = spec.flags ?? '-H';
+    // Ansible's sudo flags often contain -n (non-interactive); with a password it must go.
+    let flags = spec.flags ?? '-H';
+    if (spec.password !== undefined) flags = flags.split(/\s+/).filter((f) => f !== '-n' && f !== '--non-interactive').join(' ');
     const shell = `/bin/sh -c ${shQuote(`echo ${successMarker}; ${inner}`)}`;
     return {
       command: `sudo ${flags} -S -p ${shQuote(prompt)} -u ${shQuote(user)} ${shell}`,

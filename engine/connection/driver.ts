@@ -9,6 +9,7 @@ import type { WrappedCommand } from './become.ts';
 import { SU_PROMPT_RE } from './become.ts';
 import { BecomeError, CommandTimeoutError } from './errors.ts';
 import { shQuote } from './shell.ts';
+import { TsplayError } from '../types.ts';
 
 /** What the driver needs from a started process. */
 export interface ProcHandle {
@@ -32,6 +33,17 @@ export interface RawResult {
 }
 
 const SIGNALS: Record<string, number> = { HUP: 1, INT: 2, QUIT: 3, KILL: 9, SEGV: 11, PIPE: 13, ALRM: 14, TERM: 15 };
+
+/** Longest command line sent (Linux limits one argument, the `sh -c` script, to 128 KiB). */
+export const MAX_COMMAND_BYTES = 120 * 1024;
+
+/** Reject a command line that the target's kernel would refuse, with a clear message. */
+export function checkCommandLength(command: string, host: string): void {
+  const n = Buffer.byteLength(command);
+  if (n > MAX_COMMAND_BYTES) {
+    throw new TsplayError(`command for ${host} is too long (${n} bytes, the limit is ${MAX_COMMAND_BYTES}): send large data on stdin or with putFile`);
+  }
+}
 
 /** Wrap a command line so coreutils `timeout` kills its whole process group after `ms`. */
 export function withTimeout(line: string, ms: number): string {

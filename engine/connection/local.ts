@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { TsplayError, type BecomeSpec, type Connection, type ExecOptions, type ExecResult, type PutFileOptions } from '../types.ts';
 import { prepareCommand } from './become.ts';
-import { drive, withTimeout, type RawResult } from './driver.ts';
+import { drive, withTimeout, checkCommandLength, type RawResult } from './driver.ts';
 import { putFileScript, getFileCommand, failureReason } from './files.ts';
 import { RemoteFileError } from './errors.ts';
 import { redact } from '../secrets.ts';
@@ -26,6 +26,7 @@ export class LocalConnection implements Connection {
     let line = command;
     if (opts.timeoutMs) line = withTimeout(line, opts.timeoutMs);
     const wrapped = prepareCommand(line, { env: opts.env, cwd: opts.cwd, become: opts.become, stdinLength: stdin?.length ?? 0 });
+    checkCommandLength(wrapped.command, this.host);
     if (wrapped.pty) throw new TsplayError(`become method su with a password is not supported on the local connection (${this.host}); use sudo`);
     const child = spawn('/bin/sh', ['-c', wrapped.command], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     child.stdin.on('error', () => { /* EPIPE when the command does not read stdin */ });

@@ -13,7 +13,7 @@ import { TsplayError, UnreachableError, type BecomeSpec, type Connection, type E
 import { redact } from '../secrets.ts';
 import type { ConnParams, JumpHost } from './params.ts';
 import { prepareCommand } from './become.ts';
-import { drive, withTimeout, type ProcHandle, type RawResult } from './driver.ts';
+import { drive, withTimeout, checkCommandLength, type ProcHandle, type RawResult } from './driver.ts';
 import { putFileScript, getFileCommand, failureReason } from './files.ts';
 import { RemoteFileError } from './errors.ts';
 import { hostKeyVerifier } from './hostverify.ts';
@@ -393,6 +393,7 @@ export class SshConnection implements Connection {
     let line = command;
     if (opts.timeoutMs) line = withTimeout(line, opts.timeoutMs);
     const wrapped = prepareCommand(line, { env: opts.env, cwd: opts.cwd, become: opts.become, stdinLength: stdin?.length ?? 0 });
+    checkCommandLength(wrapped.command, this.host);
     return this.limit(async () => {
       await this.connect();
       const proc = await this.openChannel(wrapped.command, wrapped.pty, { become: opts.become });

@@ -37,8 +37,10 @@ describe('connection/become: wrapping', () => {
     expect(w2.become?.prompt).to.not.equal(w.become?.prompt); // random per command
   });
 
-  it('sudo flags replace the default -H', () => {
+  it('sudo flags replace the default -H; -n is dropped when a password is given', () => {
     expect(wrapBecome('x', { method: 'sudo', user: 'root', flags: '-E -H' }, { marker: 'q' }).command).to.match(/^sudo -E -H -S -p /);
+    expect(wrapBecome('x', { method: 'sudo', user: 'root', flags: '-H -S -n' }, { marker: 'q' }).command).to.match(/^sudo -H -S -n -S -p /);
+    expect(wrapBecome('x', { method: 'sudo', user: 'root', flags: '-H -S -n', password: 'pw-x-1' }, { marker: 'q' }).command).to.match(/^sudo -H -S -S -p /);
   });
 
   it('the inner command survives quoting (executed through sh without sudo)', () => {

@@ -91,4 +91,14 @@ describe('connection/local: LocalConnection (the controller itself)', () => {
     clearSecrets();
     await pool.closeAll();
   });
+
+  it('a command line over the kernel limit is refused clearly, before anything runs', async () => {
+    let err: unknown;
+    try {
+      await c.exec(`echo ${'x'.repeat(130 * 1024)}`);
+    } catch (e) {
+      err = e;
+    }
+    expect((err as Error).message).to.match(/command for localhost is too long \(\d+ bytes, the limit is 122880\): send large data on stdin or with putFile/);
+  });
 });
