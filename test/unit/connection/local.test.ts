@@ -38,8 +38,11 @@ describe('connection/local: LocalConnection (the controller itself)', () => {
     }
     expect(err).to.be.instanceOf(CommandTimeoutError);
     expect(Date.now() - t0).to.be.lessThan(6000);
-    const ps = await c.exec(`ps -eo args | grep -c "[s]leep 30; echo ${marker}"`);
+    // /proc scan (no procps needed); the [t] keeps this command from matching itself
+    const ps = await c.exec(`grep -la "[t]sp-sleep-${process.pid}" /proc/[0-9]*/cmdline 2>/dev/null | wc -l`);
     expect(ps.stdout.trim()).to.equal('0');
+    const self = await c.exec(`sh -c 'sleep 1; echo ${marker}' >/dev/null & sleep 0.2; grep -la "[t]sp-sleep-${process.pid}" /proc/[0-9]*/cmdline 2>/dev/null | wc -l; wait`);
+    expect(Number(self.stdout.trim())).to.be.greaterThan(0); // the check can see such a process
   });
 
   it('putFile is atomic with mode; getFile reads bytes; missing file is a clear error', async () => {
