@@ -39,8 +39,7 @@ async function runBlock(pr: PlayRun, b: BlockNode, hosts: string[], scope: WalkS
   const rescued = new Set<string>();
   if (rescuable && failedInBlock.length && !pr.run.interrupted && !pr.stopBatch) {
     for (const h of failedInBlock) pr.state.get(h)!.failed = false;
-    const failInfo = pr.lastFailure;
-    await walk(pr, b.rescue, failedInBlock, { ...scope, extra: { ...scope.extra, ansible_failed_task: failInfo?.task, ansible_failed_result: failInfo?.result } });
+    await walk(pr, b.rescue, failedInBlock, scope);
     for (const h of failedInBlock) {
       const s = pr.state.get(h)!;
       if (!s.failed && !s.unreachable) {
@@ -225,6 +224,8 @@ function hostFailed(pr: PlayRun, host: string, task: TaskNode, result: ModuleRes
   s.failed = true;
   pr.run.failedHosts.add(host);
   pr.lastFailure = { task: { name: task.name ?? task.action, action: task.action, uid: task.uid }, result };
+  // As Ansible: the failure is visible to the rescue section as host facts (per host).
+  if (scope.rescuable) pr.run.store.setHostVars(host, { ansible_failed_task: { ...pr.lastFailure.task, args: task.args }, ansible_failed_result: result });
 }
 
 /** Queue the task's notify entries for `host` (templated names; unknown names error as Ansible). */

@@ -386,4 +386,18 @@ describe('executor on local hosts', function () {
     expect(r.asked).to.have.length(3);
     expect(r.asked![0]).to.equal('Perform task: TASK: one (N)o/(y)es/(c)ontinue: ');
   });
+
+  it('ansible_failed_result in rescue is per host', async () => {
+    const r = await play(`
+- hosts: web
+  gather_facts: false
+  tasks:
+    - block:
+        - {name: fail differently, fail: {msg: "bad {{ inventory_hostname }}"}}
+      rescue:
+        - {name: r, debug: {msg: "{{ ansible_failed_result.msg }}"}}
+`);
+    expect(r.code).to.equal(0);
+    expect(r.msgs).to.deep.equal({ w1: ['bad w1'], w2: ['bad w2'] });
+  });
 });
