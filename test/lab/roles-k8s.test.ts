@@ -111,6 +111,18 @@ function failMsg(r: Run): string {
   return `exit ${r.status}\n${r.stdout.slice(-6000)}\n${r.stderr.slice(-2000)}`;
 }
 
+/** Exit 0 AND no host failed or unreachable in the recap (text) or stats (--json). */
+function expectClean(r: Run): void {
+  expect(r.status, failMsg(r)).to.equal(0);
+  if (r.json) {
+    for (const [h, s] of Object.entries<any>(r.json.stats)) expect(s.failures + s.unreachable, `${h}\n${failMsg(r)}`).to.equal(0);
+  } else {
+    const recap = r.stdout.slice(r.stdout.lastIndexOf('PLAY RECAP'));
+    expect(recap, failMsg(r)).to.match(/failed=0/);
+    expect(recap, failMsg(r)).to.not.match(/failed=[1-9]|unreachable=[1-9]/);
+  }
+}
+
 describe('lab: Kubernetes roles on 5 hosts (inventory/lab.ini, k8s_binaries: none)', function () {
   this.timeout(600_000);
   let lab: LabInfo;
@@ -141,7 +153,7 @@ describe('lab: Kubernetes roles on 5 hosts (inventory/lab.ini, k8s_binaries: non
 
   it('--check on fresh hosts succeeds and changes nothing (hosts and controller)', async () => {
     const r = await tsplay(['playbooks/site.yml', ...inv, '--check'], true);
-    expect(r.status, failMsg(r)).to.equal(0);
+    expectClean(r);
     expect(r.json, r.stdout.slice(0, 2000)).to.be.an('object');
     for (const h of ['h1', 'h2', 'h3', 'h4', 'h5']) expect(r.json.stats[h].failures, h).to.equal(0);
     expect(existsSync(pki), 'controller PKI dir').to.equal(false);
@@ -154,7 +166,7 @@ describe('lab: Kubernetes roles on 5 hosts (inventory/lab.ini, k8s_binaries: non
 
   it('site.yml deploys; k8s_binaries: none is said for every Kubernetes host', async () => {
     const r = await tsplay(['playbooks/site.yml', ...inv]);
-    expect(r.status, failMsg(r)).to.equal(0);
+    expectClean(r);
     expect(r.stdout).to.match(/h5\s+: ok=\d+\s+changed=\d+\s+unreachable=0\s+failed=0/);
     for (const h of ['h1', 'h2', 'h3', 'h4']) {
       const said = r.stdout.split('\n').filter((l) => l.includes(`${h}: k8s_binaries is none`));
@@ -231,14 +243,14 @@ describe('lab: Kubernetes roles on 5 hosts (inventory/lab.ini, k8s_binaries: non
 
   it('etcd: 3 members healthy over TLS with the certs role\'s certificates', async () => {
     for (const h of ['h1', 'h2', 'h3']) {
-      const out = await sh(lab, h, `${ETCDCTL} --endpoints=https://${ips[h]}:2379 endpoint health`);
+      const out = await sh(lab, h, `${ETCDCTL} --endpoints=https://${ips[h]}:2379 endpoint health 2>&1`);
       expect(out).to.include(`https://${ips[h]}:2379 is healthy`);
     }
     const members = await sh(lab, 'h2', `${ETCDCTL} --endpoints=https://${ips.h2}:2379 member list`);
     expect(members.trim().split('\n')).to.have.length(3);
     expect(members).to.not.include('unstarted');
     // no certificate, no access: client-cert-auth is on
-    expect((await sshRun(lab, 'h1', `etcdctl --cacert=${PKI}/ca.pem --endpoints=https://${ips.h1}:2379 --command-timeout=3s endpoint health`)).rc).to.not.equal(0);
+    expect((await sshRun(lab, 'h1', `etcdctl --cacert=${PKI}/ca.pem --endpoints=https://${ips.h1}:2379 --command-timeout=3s endpoint health 2>&1`)).rc).to.not.equal(0);
   });
 
   it('haproxy: config passes haproxy -c, listens on the VIP port, reachable through the VIP', async () => {
@@ -275,7 +287,7 @@ describe('lab: Kubernetes roles on 5 hosts (inventory/lab.ini, k8s_binaries: non
 
   it('a second full run reports changed=0 on every host', async () => {
     const r = await tsplay(['playbooks/site.yml', ...inv], true);
-    expect(r.status, failMsg(r)).to.equal(0);
+    expectClean(r);
     const changed: string[] = [];
     for (const p of r.json.plays) for (const t of p.tasks) for (const [h, res] of Object.entries<any>(t.hosts)) if (res.changed) changed.push(`${h}: ${p.play.name} / ${t.task.name}`);
     expect(changed, changed.join('\n')).to.deep.equal([]);
@@ -284,7 +296,7 @@ describe('lab: Kubernetes roles on 5 hosts (inventory/lab.ini, k8s_binaries: non
 
   it('--tags etcd runs only etcd\'s tasks', async () => {
     const r = await tsplay(['playbooks/site.yml', ...inv, '--tags', 'etcd'], true);
-    expect(r.status, failMsg(r)).to.equal(0);
+    expectClean(r);
     const etcdTasks = new Set((yaml.load(readFileSync(join(ROOT, 'roles/etcd/tasks/main.yml'), 'utf8')) as any[]).map((t) => t.name));
     const ran: string[] = [];
     for (const p of r.json.plays) {
@@ -300,7 +312,7 @@ describe('lab: Kubernetes roles on 5 hosts (inventory/lab.ini, k8s_binaries: non
 
   it('verify.yml passes', async () => {
     const r = await tsplay(['playbooks/verify.yml', ...inv]);
-    expect(r.status, failMsg(r)).to.equal(0);
+    expectClean(r);
     expect(r.stdout).to.include('k8s_binaries is none: no apiserver');
   });
 
@@ -312,7 +324,7 @@ describe('lab: Kubernetes roles on 5 hosts (inventory/lab.ini, k8s_binaries: non
       started: await sh(lab, 'h1', 'systemctl show etcd -p ExecMainStartTimestampMonotonic'),
     };
     const r = await tsplay(['playbooks/add-node.yml', ...invAdd, '-e', 'add_nodes=h4']);
-    expect(r.status, failMsg(r)).to.equal(0);
+    expectClean(r);
     expect(r.stdout).to.include('etcd will have 4 members');
     expect(serial(join(pki, 'etcd.pem'))).to.not.equal(before.etcd);
     expect(sans(join(pki, 'etcd.pem'))).to.include(`IP Address:${ips.h4}`);
@@ -323,23 +335,23 @@ describe('lab: Kubernetes roles on 5 hosts (inventory/lab.ini, k8s_binaries: non
     const members = await sh(lab, 'h1', `${ETCDCTL} --endpoints=https://${ips.h1}:2379 member list`);
     expect(members.trim().split('\n')).to.have.length(4);
     expect(members).to.include(`https://${ips.h4}:2380`).and.not.include('unstarted');
-    for (const h of ['h1', 'h4']) expect(await sh(lab, h, `${ETCDCTL} --endpoints=https://${ips[h]}:2379 endpoint health`)).to.include('is healthy');
+    for (const h of ['h1', 'h4']) expect(await sh(lab, h, `${ETCDCTL} --endpoints=https://${ips[h]}:2379 endpoint health 2>&1`)).to.include('is healthy');
     // and again: nothing left to do
     const again = await tsplay(['playbooks/add-node.yml', ...invAdd, '-e', 'add_nodes=h4'], true);
-    expect(again.status, failMsg(again)).to.equal(0);
+    expectClean(again);
     for (const [h, s] of Object.entries<any>(again.json.stats)) expect(s.changed, h).to.equal(0);
   });
 
   it('renew-certs.yml reissues certificates within the threshold and restarts etcd member by member', async () => {
     const before = { etcd: serial(join(pki, 'etcd.pem')), ca: serial(join(pki, 'ca.pem')), admin: serial(join(pki, 'admin.pem')) };
     const r = await tsplay(['playbooks/renew-certs.yml', ...invAdd, '-e', 'cert_renew_before_days=4000']);
-    expect(r.status, failMsg(r)).to.equal(0);
+    expectClean(r);
     expect(serial(join(pki, 'etcd.pem'))).to.not.equal(before.etcd);
     expect(serial(join(pki, 'admin.pem'))).to.not.equal(before.admin);
     expect(serial(join(pki, 'ca.pem')), 'CA kept (ca_renew_before_days)').to.equal(before.ca);
     for (const h of ['h1', 'h2', 'h3', 'h4']) {
       expect(await sh(lab, h, `sha256sum ${PKI}/etcd.pem`)).to.include(sha(readFileSync(join(pki, 'etcd.pem'))));
-      expect(await sh(lab, h, `${ETCDCTL} --endpoints=https://${ips[h]}:2379 endpoint health`)).to.include('is healthy');
+      expect(await sh(lab, h, `${ETCDCTL} --endpoints=https://${ips[h]}:2379 endpoint health 2>&1`)).to.include('is healthy');
     }
     // serial 1: the restarts are one play batch per member
     expect(r.stdout.match(/TASK \[restart etcd\]/g)?.length).to.equal(4);
