@@ -5,7 +5,7 @@
  * free strategy, includes and loops. Playbooks are written to a temp dir per test.
  */
 import { expect } from 'chai';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import type { RunEvent, HostStats } from '../../../engine/types.ts';
@@ -27,7 +27,7 @@ interface Ran {
   asked?: string[];
 }
 
-async function play(yaml: string, opts: { files?: Record<string, string>; extraVars?: Record<string, unknown>; startAtTask?: string; forks?: number; tags?: string[]; journalRoot?: string; dir?: string; step?: string[] } = {}): Promise<Ran> {
+async function play(yaml: string, opts: { files?: Record<string, string>; extraVars?: Record<string, unknown>; startAtTask?: string; forks?: number; tags?: string[]; journalRoot?: string; dir?: string; step?: string[]; check?: boolean } = {}): Promise<Ran> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'tsp-exec-'));
   writeFileSync(join(dir, 'hosts.ini'), INV);
   writeFileSync(join(dir, 'site.yml'), yaml);
@@ -46,7 +46,7 @@ async function play(yaml: string, opts: { files?: Record<string, string>; extraV
   const input = {
     playbook: pb,
     cfg: {
-      check: false, diff: false, forks: opts.forks ?? 5, tags: { only: opts.tags ?? [], skip: [] }, step: !!opts.step, forceHandlers: false, verbosity: 0,
+      check: opts.check ?? false, diff: false, forks: opts.forks ?? 5, tags: { only: opts.tags ?? [], skip: [] }, step: !!opts.step, forceHandlers: false, verbosity: 0,
       playbookDir: dir, libraryDirs: [], startAtTask: opts.startAtTask,
       journal: opts.journalRoot ? new HandlerJournal(pb.file, inv.sources, opts.journalRoot).load() : undefined,
     },
@@ -399,5 +399,25 @@ describe('executor on local hosts', function () {
 `);
     expect(r.code).to.equal(0);
     expect(r.msgs).to.deep.equal({ w1: ['bad w1'], w2: ['bad w2'] });
+  });
+
+  it('check mode: command skipped, check_mode: false runs anyway, ansible_check_mode set; throttle honoured', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsp-chk-'));
+    const r = await play(`
+- hosts: web
+  gather_facts: false
+  tasks:
+    - {name: skipped in check, command: "touch ${dir}/a-{{ inventory_hostname }}"}
+    - {name: forced, command: "touch ${dir}/b-{{ inventory_hostname }}", check_mode: false}
+    - {name: flag, debug: {msg: "{{ ansible_check_mode }}"}}
+    - {name: one at a time, command: sleep 0.3, throttle: 1, check_mode: false}
+`, { check: true });
+    expect(r.code).to.equal(0);
+    expect(r.lines).to.include.members(['skipped in check|w1|skipped', 'forced|w1|changed']);
+    expect(existsSync(join(dir, 'a-w1'))).to.equal(false);
+    expect(existsSync(join(dir, 'b-w1'))).to.equal(true);
+    expect(r.msgs.w1).to.deep.equal([true]);
+    const starts = r.events.filter((e) => e.type === 'task_end' && e.task.name === 'one at a time') as Extract<RunEvent, { type: 'task_end' }>[];
+    expect(starts[0].durationMs).to.be.greaterThan(550);
   });
 });
