@@ -27,6 +27,10 @@ export async function readDest(ctx: ModuleContext, dest: string, content: 'alway
   const [cur, dir] = await readRemoteFiles(ctx, [dest, parent], { content: want, follow: true });
   if (!makeParent && !dir.exists) fail(`Destination directory ${parent} does not exist`);
   if (dir.exists && dir.type !== 'directory') fail(`Destination ${parent} is not a directory`);
+  // an unreadable file must never be treated as empty (it would be overwritten)
+  if (cur.exists && cur.type === 'file' && (cur.sha1 === undefined || (content === 'always' && cur.content === undefined))) {
+    fail(`cannot read ${dest}: permission denied (does the task need become?)`);
+  }
   return cur;
 }
 

@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import { getModule, isModuleName } from '../../engine/modules/registry.ts';
-import { useModuleLab, type ModuleLab } from '../support/modules.ts';
+import { labConnection, runOn, useModuleLab, type ModuleLab } from '../support/modules.ts';
 
 const LAB = 'tsp-mod';
 const BASE = new URL('./fixtures/modules/', import.meta.url).pathname;
@@ -110,6 +110,30 @@ describe('lab: command, shell, raw, script, wait_for, wait_for_connection, reboo
     const c = await run('uptime_facts', {}, { check: true });
     expect(c.skipped).to.equal(undefined);
     expect(c.msg).to.match(/^up \d/);
+  });
+
+  it('become: a non-root user with sudo writes root-owned files through the same modules', async () => {
+    // the sudoers drop-in is written with copy + visudo validation, as playbooks do
+    expect((await run('user', { name: 'tspb', shell: '/bin/bash' })).changed).to.equal(true);
+    const bad = await run('copy', { content: 'tspb ALL=(ALL) NOPASSWD ALL\n', dest: '/etc/sudoers.d/tspb', mode: '0440', validate: '/usr/sbin/visudo -cf %s' });
+    expect(bad.failed, 'visudo rejects the syntax error').to.equal(true);
+    expect((await run('copy', { content: 'tspb ALL=(ALL) NOPASSWD: ALL\n', dest: '/etc/sudoers.d/tspb', mode: '0440', validate: '/usr/sbin/visudo -cf %s' })).changed).to.equal(true);
+    await run('file', { path: '/home/tspb/.ssh', state: 'directory', owner: 'tspb', mode: '0700' });
+    await run('copy', { src: '/root/.ssh/authorized_keys', remote_src: true, dest: '/home/tspb/.ssh/authorized_keys', owner: 'tspb', mode: '0600' });
+    const user = await labConnection(m.lab, m.host, 'tspb');
+    try {
+      const become = { method: 'sudo' as const, user: 'root' };
+      const w = await runOn(user, 'copy', { content: 'as root\n', dest: '/etc/tsp-become.conf', mode: '0640' }, { become });
+      expect(w.changed).to.equal(true);
+      expect(await remote('stat -c %U:%a /etc/tsp-become.conf; cat /etc/tsp-become.conf')).to.equal('root:640\nas root\n');
+      expect((await runOn(user, 'copy', { content: 'as root\n', dest: '/etc/tsp-become.conf', mode: '0640' }, { become })).changed).to.equal(false);
+      expect((await runOn(user, 'lineinfile', { path: '/etc/tsp-become.conf', line: 'more' }, { become })).changed).to.equal(true);
+      const denied = await runOn(user, 'lineinfile', { path: '/etc/tsp-become.conf', line: 'no become' });
+      expect(denied.failed, 'without become the same edit is refused').to.equal(true);
+      expect(denied.msg).to.equal('cannot read /etc/tsp-become.conf: permission denied (does the task need become?)');
+    } finally {
+      await user.close();
+    }
   });
 
   it('reboot: the host comes back with a new boot id; wait_for_connection works after it', async function () {

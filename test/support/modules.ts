@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import type { Connection, ModuleContext, ModuleResult } from '../../engine/types.ts';
+import type { BecomeSpec, Connection, ModuleContext, ModuleResult } from '../../engine/types.ts';
 import { getModule } from '../../engine/modules/registry.ts';
 import { runModule } from '../../engine/modules/runner.ts';
 import { SshConnection } from '../../engine/connection/ssh.ts';
@@ -22,15 +22,16 @@ export interface RunOpts {
   baseDir?: string;
   libraryDirs?: string[];
   env?: Record<string, string>;
+  become?: BecomeSpec;
 }
 
-/** Connect to a lab host as root over real SSH (host-key checking on, the lab's known_hosts). */
-export async function labConnection(lab: LabInfo, hostName: string): Promise<Connection> {
+/** Connect to a lab host (as root by default) over real SSH (host-key checking on, the lab's known_hosts). */
+export async function labConnection(lab: LabInfo, hostName: string, user = 'root'): Promise<Connection> {
   const h = lab.hosts.find((x) => x.name === hostName);
   if (!h) throw new Error(`no host ${hostName} in lab ${lab.name}`);
   const params = connParamsFor(h.name, {
     ansible_host: h.ip,
-    ansible_user: 'root',
+    ansible_user: user,
     ansible_ssh_private_key_file: lab.keyPath,
     ansible_ssh_common_args: `-o UserKnownHostsFile=${lab.knownHostsPath} -o StrictHostKeyChecking=yes`,
   });
@@ -49,6 +50,7 @@ export function makeContext(conn: Connection, opts: RunOpts = {}): ModuleContext
     check: opts.check ?? false,
     diff: opts.diff ?? false,
     env: opts.env,
+    become: opts.become,
     logs,
     findFile(kind, name) {
       if (isAbsolute(name)) return name;

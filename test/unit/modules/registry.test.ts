@@ -62,7 +62,9 @@ describe('modules/registry', () => {
       expect(def!.doc.short, n).to.be.a('string').and.not.equal('');
       for (const [a, spec] of Object.entries(def!.args)) {
         expect(spec.description, `${n}.${a}`).to.be.a('string').and.not.equal('');
-        if (spec.default !== undefined && spec.choices) expect(spec.choices, `${n}.${a} default in choices`).to.include(spec.default);
+        if (spec.default !== undefined && spec.choices) {
+          for (const d of Array.isArray(spec.default) ? spec.default : [spec.default]) expect(spec.choices, `${n}.${a} default in choices`).to.include(d);
+        }
       }
       // defaults themselves validate (the schema is consistent)
       const required = Object.fromEntries(Object.entries(def!.args).filter(([, s]) => s.required).map(([k, s]) => [k, s.choices ? s.choices[0] : s.type === 'list' ? ['x'] : s.type === 'int' ? 1 : 'x']));
