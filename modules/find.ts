@@ -40,7 +40,7 @@ const find: ModuleDef = {
     age_stamp: { type: 'str', default: 'mtime', choices: ['atime', 'ctime', 'mtime'], description: 'Which timestamp age uses.' },
     size: { type: 'str', description: "Select files whose size is >= the given value ('10m'); negative for smaller than." },
     use_regex: { type: 'bool', default: false, description: 'Patterns are Python regexes instead of globs.' },
-    get_checksum: { type: 'bool', default: false, description: 'Accepted for compatibility (no checksums are returned).' },
+    get_checksum: { type: 'bool', default: false, description: 'Add the sha1 `checksum` of every matched regular file (one more command).' },
   },
   async plan(args, ctx) {
     const depth = args.recurse ? (args.depth !== undefined ? `-maxdepth ${Number(args.depth)}` : '') : '-maxdepth 1';
@@ -56,6 +56,12 @@ const find: ModuleDef = {
       files = rows.filter((f) => passes(f, { patterns: args.patterns, excludes: args.excludes ?? [], use_regex: args.use_regex, hidden: args.hidden, file_type: args.file_type, age: args.age, size: args.size, age_stamp: args.age_stamp }, now));
     } catch (e) {
       return fail((e as Error).message);
+    }
+    const regular = files.filter((f) => f.isreg);
+    if (args.get_checksum && regular.length) {
+      const c = await sh(ctx, `sha1sum -- ${regular.map((f) => quote(f.path)).join(' ')} 2>/dev/null; true`);
+      const sums = new Map(c.stdout.split('\n').map((l) => /^\\?([0-9a-f]{40}) [ *](.*)$/.exec(l)).filter((m) => m !== null).map((m) => [m![2], m![1]]));
+      for (const f of regular) if (sums.has(f.path)) (f as typeof f & { checksum?: string }).checksum = sums.get(f.path);
     }
     const skipped = [...r.stderr.matchAll(/^NOTDIR (.*)$/gm)].map((m) => m[1]);
     const msg = skipped.map((p) => `${p} was skipped as it does not seem to be a valid directory or it cannot be accessed`).join('\n');
