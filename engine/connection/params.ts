@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { OptionsError, type BecomeSpec } from '../types.ts';
 import { registerSecret } from '../secrets.ts';
-import { parseSshArgs, firstOpt } from './sshargs.ts';
+import { parseSshArgs, firstOpt, shellSplit } from './sshargs.ts';
 import { loadSshConfig, resolveSshConfig, expandSshPath, splitWords, type SshConfigBlock } from './sshconfig.ts';
 
 /** How unknown / changed host keys are handled (OpenSSH's StrictHostKeyChecking). */
@@ -140,6 +140,32 @@ export function parseJumpSpec(spec: string): { user?: string; host: string; port
   });
 }
 
+/**
+ * The jump host of a `ProxyCommand ssh [-p P] [-l U] -W %h:%p [user@]host` (as a ProxyJump
+ * spec), or undefined for any other proxy command.
+ */
+export function jumpFromProxyCommand(cmd: string): string | undefined {
+  const argv = shellSplit(cmd);
+  if (!argv.length || !/(^|\/)ssh$/.test(argv[0])) return undefined;
+  let host: string | undefined;
+  let port: string | undefined;
+  let user: string | undefined;
+  let forwards = false;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '-W') forwards = argv[++i] === '%h:%p';
+    else if (a === '-p') port = argv[++i];
+    else if (a === '-l') user = argv[++i];
+    else if (/^-[oiFJ]$/.test(a)) i++;
+    else if (a.startsWith('-')) continue;
+    else if (!host) host = a;
+    else return undefined; // a remote command: not a plain forward
+  }
+  if (!forwards || !host) return undefined;
+  const withUser = user && !host.includes('@') ? `${user}@${host}` : host;
+  return port ? `${withUser}:${port}` : withUser;
+}
+
 /** Become settings from ansible_become* vars over CLI flags (undefined when become is off). */
 export function becomeFor(vars: Record<string, unknown>, cli: ConnCliOptions = {}): BecomeSpec | undefined {
   const enabled = ansibleBool(vars.ansible_become) ?? cli.become ?? false;
@@ -179,7 +205,6 @@ export function connParamsFor(host: string, vars: Record<string, unknown>, cli: 
 
   const sshArgs = parseSshArgs(str(vars.ansible_ssh_common_args) ?? cli.sshCommonArgs, str(vars.ansible_ssh_extra_args) ?? cli.sshExtraArgs);
   for (const w of sshArgs.ignored) if (!/^-[46ACNqTtvxXYy]+$/.test(w)) warnings.push(`ssh argument '${w}' is not supported and was ignored`);
-  if (sshArgs.options.has('proxycommand')) warnings.push('ProxyCommand is not supported; use ProxyJump');
 
   const address = str(vars.ansible_host) ?? str(vars.ansible_ssh_host) ?? host;
   const configFile = firstOpt(sshArgs, 'configfile');
@@ -215,7 +240,14 @@ export function connParamsFor(host: string, vars: Record<string, unknown>, cli: 
   const aliveS = Number(firstOpt(sshArgs, 'serveraliveinterval') ?? cfg.serveraliveinterval ?? 15);
   const aliveMax = Number(firstOpt(sshArgs, 'serveralivecountmax') ?? cfg.serveralivecountmax ?? 3);
 
-  const jumpSpec = firstOpt(sshArgs, 'proxyjump') ?? cfg.proxyjump;
+  // ProxyCommand 'ssh -W %h:%p [user@]bastion' (the pre-ProxyJump idiom) is a jump host too.
+  const proxyCommand = firstOpt(sshArgs, 'proxycommand') ?? cfg.other.proxycommand;
+  let jumpSpec = firstOpt(sshArgs, 'proxyjump') ?? cfg.proxyjump;
+  if (!jumpSpec && proxyCommand && proxyCommand.toLowerCase() !== 'none') {
+    const j = jumpFromProxyCommand(proxyCommand);
+    if (j) jumpSpec = j;
+    else warnings.push(`ProxyCommand '${proxyCommand}' is not supported (only 'ssh -W %h:%p host'); use ProxyJump`);
+  }
   const proxyJump: JumpHost[] = jumpSpec
     ? parseJumpSpec(jumpSpec).map((hop) => {
         const jc = resolveSshConfig(blocks, hop.host);

@@ -401,7 +401,7 @@ describe('lab: SSH connection layer', function () {
       expect((await c.exec('hostname')).stdout).to.equal('h2\n');
     });
 
-    it('ProxyJump: h2 reached through h1 (the session on h2 comes from h1)', async () => {
+    it('ProxyJump (and ProxyCommand ssh -W): reached through h1 (the session comes from h1)', async () => {
       const p = params('h2', {}, `-o UserKnownHostsFile=${lab.knownHostsPath} -o StrictHostKeyChecking=yes -o ProxyJump=root@${ipOf('h1')}`);
       expect(p.proxyJump).to.have.length(1);
       const c = await open(p);
@@ -409,6 +409,10 @@ describe('lab: SSH connection layer', function () {
       const [name, client] = r.stdout.trim().split('\n');
       expect(name).to.equal('h2');
       expect(client.split(' ')[0]).to.equal(ipOf('h1'));
+      // the older idiom: ProxyCommand ssh -W %h:%p bastion
+      const pc = params('h3', {}, `-o UserKnownHostsFile=${lab.knownHostsPath} -o ProxyCommand="ssh -W %h:%p root@${ipOf('h1')}"`);
+      const c3 = await open(pc);
+      expect((await c3.exec('echo $SSH_CLIENT')).stdout.split(' ')[0]).to.equal(ipOf('h1'));
     });
 
     it('an address where nothing answers is unreachable after the connect timeout', async () => {

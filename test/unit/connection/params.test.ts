@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { connParamsFor, parseJumpSpec, becomeFor, ansibleBool } from '../../../engine/connection/params.ts';
+import { connParamsFor, parseJumpSpec, becomeFor, ansibleBool, jumpFromProxyCommand } from '../../../engine/connection/params.ts';
 import { parseSshConfig } from '../../../engine/connection/sshconfig.ts';
 import { parseSshArgs, shellSplit } from '../../../engine/connection/sshargs.ts';
 import { redact, clearSecrets } from '../../../engine/secrets.ts';
@@ -106,7 +106,7 @@ describe('connection/params: connParamsFor', () => {
     const p = connParamsFor('h', { ansible_ssh_timeout: 3, ansible_ssh_common_args: '-o ServerAliveInterval=5 -o ServerAliveCountMax=2' }, {}, env());
     expect(p).to.include({ connectTimeoutMs: 3000, keepaliveIntervalMs: 5000, keepaliveCountMax: 2 });
     expect(connParamsFor('h', {}, { timeout: 4 }, env()).connectTimeoutMs).to.equal(4000);
-    expect(connParamsFor('h', { ansible_ssh_common_args: '-o ProxyCommand="nc %h %p"' }, {}, env()).warnings[0]).to.match(/ProxyCommand/);
+    expect(connParamsFor('h', { ansible_ssh_common_args: '-o ProxyCommand="nc %h %p"' }, {}, env()).warnings[0]).to.match(/ProxyCommand 'nc %h %p' is not supported/);
   });
 
   it('SSH_AUTH_SOCK is used for the agent; IdentitiesOnly', () => {
@@ -116,6 +116,19 @@ describe('connection/params: connParamsFor', () => {
 });
 
 describe('connection/params: helpers', () => {
+  it('ProxyCommand ssh -W %h:%p is turned into a jump host', () => {
+    expect(jumpFromProxyCommand('ssh -W %h:%p bastion')).to.equal('bastion');
+    expect(jumpFromProxyCommand('/usr/bin/ssh -q -p 2222 -l ops -i ~/.ssh/k -W %h:%p 198.18.6.11')).to.equal('ops@198.18.6.11:2222');
+    expect(jumpFromProxyCommand('ssh -W %h:%p u@b')).to.equal('u@b');
+    expect(jumpFromProxyCommand('nc %h %p')).to.equal(undefined);
+    expect(jumpFromProxyCommand('ssh bastion nc %h %p')).to.equal(undefined);
+    const p = connParamsFor('h', { ansible_ssh_common_args: `-o ProxyCommand="ssh -W %h:%p -q root@198.18.6.11"` }, {}, env());
+    expect(p.proxyJump.map((j) => [j.address, j.user, j.port])).to.deep.equal([['198.18.6.11', 'root', 22]]);
+    expect(p.warnings).to.deep.equal([]);
+    const q = connParamsFor('app', {}, {}, env({}, 'Host app\n  ProxyCommand ssh -W %h:%p jump\n'));
+    expect(q.proxyJump[0].address).to.equal('jump');
+  });
+
   it('parseJumpSpec', () => {
     expect(parseJumpSpec('a@b:2,c')).to.deep.equal([{ user: 'a', host: 'b', port: 2 }, { user: undefined, host: 'c', port: undefined }]);
     expect(parseJumpSpec('ssh://u@[::1]:22')).to.deep.equal([{ user: 'u', host: '::1', port: 22 }]);
