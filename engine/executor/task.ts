@@ -68,13 +68,14 @@ export function resolveBecome(task: TaskNode, vars: Record<string, unknown>, cli
   const enabled = asBool(vars.ansible_become) ?? task.become ?? cliBecome?.become ?? false;
   if (!enabled) return undefined;
   const str = (v: unknown): string | undefined => (v === undefined || v === null || v === '' ? undefined : String(v));
-  const method = (task.becomeMethod ?? str(vars.ansible_become_method) ?? cliBecome?.method ?? 'sudo') as 'sudo' | 'su';
+  // Ansible: connection variables override playbook keywords, which override the CLI.
+  const method = (str(vars.ansible_become_method) ?? task.becomeMethod ?? cliBecome?.method ?? 'sudo') as 'sudo' | 'su';
   const password = str(vars.ansible_become_password) ?? str(vars.ansible_become_pass) ?? str(vars.ansible_sudo_pass) ?? cliBecome?.password;
   if (password) registerSecret(password);
-  const flags = task.becomeFlags ?? str(vars.ansible_become_flags);
+  const flags = str(vars.ansible_become_flags) ?? task.becomeFlags;
   return {
     method: method === 'su' ? 'su' : 'sudo',
-    user: task.becomeUser ?? str(vars.ansible_become_user) ?? cliBecome?.user ?? 'root',
+    user: str(vars.ansible_become_user) ?? task.becomeUser ?? cliBecome?.user ?? 'root',
     ...(password ? { password } : {}),
     ...(flags ? { flags } : {}),
   };

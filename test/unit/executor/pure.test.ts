@@ -115,3 +115,17 @@ describe('executor: handler notifications', () => {
     expect(n.pendingFor('bad').map((x) => x.name)).to.deep.equal(['a']);
   });
 });
+
+import { resolveBecome } from '../../../engine/executor/task.ts';
+
+describe('executor: become resolution (variables > keywords > CLI)', () => {
+  const t = (extra: Partial<TaskNode> = {}) => h('t', { isHandler: false, ...extra });
+  it('off unless asked', () => expect(resolveBecome(t(), {})).to.equal(undefined));
+  it('keyword, then variables override it, CLI is the fallback', () => {
+    expect(resolveBecome(t({ become: true, becomeUser: 'pg' }), {})).to.deep.equal({ method: 'sudo', user: 'pg' });
+    expect(resolveBecome(t({ become: true, becomeUser: 'pg' }), { ansible_become_user: 'app' })!.user).to.equal('app');
+    expect(resolveBecome(t({ become: true }), { ansible_become: false })).to.equal(undefined);
+    expect(resolveBecome(t(), {}, { become: true, user: 'x', method: 'su', password: 'pw-secret-1' })).to.deep.equal({ method: 'su', user: 'x', password: 'pw-secret-1' });
+    expect(resolveBecome(t({ become: true }), { ansible_become_password: 'abc123' })!.password).to.equal('abc123');
+  });
+});
