@@ -144,7 +144,9 @@ async function planRemoteSrc(ctx: ModuleContext, args: Record<string, any>): Pro
     [cur] = await readRemoteFiles(ctx, [dest], { follow: true });
   }
   const copy = !cur.exists || (args.force !== false && cur.sha1 !== src.sha1);
-  const a = planAttrs(dest, copy ? undefined : cur, args, false, copy ? (args.mode === undefined ? src.mode : undefined) : cur.mode);
+  // a replaced file keeps its mode (like Ansible's atomic_move) unless mode is given
+  const want = copy && cur.exists && args.mode === undefined ? { ...args, mode: formatMode(cur.mode! & 0o7777) } : args;
+  const a = planAttrs(dest, copy ? undefined : cur, want, false, copy ? (args.mode === undefined ? src.mode : undefined) : cur.mode);
   const steps = [...(copy ? [`copy ${args.src} to ${dest}`] : []), ...a.steps];
   const cmd = a.command;
   return { changed: copy || a.changed, steps, state: { kind: 'remote', src: args.src, dest, copy, attrs: cmd }, result: { dest, src: args.src, checksum: src.sha1, state: 'file' } };
