@@ -11,6 +11,7 @@ export function globToRegExpSource(pat: string): string {
   let out = '';
   let i = 0;
   const n = pat.length;
+  const lastClose = pat.lastIndexOf(']'); // a `[` after the last `]` is literal (keeps this linear)
   while (i < n) {
     const c = pat[i++];
     if (c === '*') {
@@ -21,8 +22,8 @@ export function globToRegExpSource(pat: string): string {
       let j = i;
       if (j < n && pat[j] === '!') j++;
       if (j < n && pat[j] === ']') j++;
-      while (j < n && pat[j] !== ']') j++;
-      if (j >= n) {
+      j = j <= lastClose ? pat.indexOf(']', j) : -1;
+      if (j < 0) {
         out += '\\[';
         continue;
       }
@@ -54,7 +55,12 @@ export function globToRegExpSource(pat: string): string {
   return `^(?:${out})$`;
 }
 
-/** Compile a glob (throws SyntaxError only for inputs the translation cannot express). */
+/**
+ * Compile a glob. Throws SyntaxError when the engine cannot compile it (e.g. a pattern too large);
+ * the regexp is exercised once here, because V8 compiles lazily and would otherwise throw later.
+ */
 export function globToRegExp(pat: string): RegExp {
-  return new RegExp(globToRegExpSource(pat), 's');
+  const re = new RegExp(globToRegExpSource(pat), 's');
+  re.test('');
+  return re;
 }

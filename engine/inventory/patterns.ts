@@ -13,7 +13,45 @@ import { groupHosts } from './groups.ts';
 import { LOCALHOST_NAMES, type Inventory } from './types.ts';
 
 const SUBSCRIPT_RE = /^(.+)\[(?:(-?[0-9]+)|([0-9]+)([:-])([0-9]*))\]$/s;
-const SPLIT_RE = /(?:[^\s:[\]]|\[[^\]]*\])+/g;
+
+/**
+ * `re.findall(r'(?:[^\s:\[\]]|\[[^\]]*\])+', pattern)` in linear time: runs of characters other
+ * than whitespace, `:` and brackets, where a `[...]` group (up to the next `]`) counts as one unit.
+ */
+function splitOnColons(p: string): string[] {
+  const nextClose = new Int32Array(p.length + 1).fill(-1);
+  for (let i = p.length - 1, nx = -1; i >= 0; i--) {
+    if (p[i] === ']') nx = i;
+    nextClose[i] = nx;
+  }
+  const out: string[] = [];
+  let cur = '';
+  const flush = (): void => {
+    if (cur) out.push(cur);
+    cur = '';
+  };
+  for (let i = 0; i < p.length; ) {
+    const c = p[i];
+    if (c === '[') {
+      const j = nextClose[i + 1];
+      if (j >= 0) {
+        cur += p.slice(i, j + 1);
+        i = j + 1;
+        continue;
+      }
+      flush();
+      i++;
+    } else if (c === ']' || c === ':' || /\s/.test(c)) {
+      flush();
+      i++;
+    } else {
+      cur += c;
+      i++;
+    }
+  }
+  flush();
+  return out;
+}
 
 /**
  * Ansible's split_host_pattern: `a,b` splits on commas; otherwise a single address or range
@@ -24,7 +62,7 @@ export function splitHostPattern(pattern: string | string[]): string[] {
   let parts: string[];
   if (pattern.includes(',')) parts = pattern.split(',');
   else if (parseAddress(pattern, true)) parts = [pattern];
-  else parts = pattern.match(SPLIT_RE) ?? [];
+  else parts = splitOnColons(pattern);
   return parts.map((p) => p.trim()).filter((p) => p);
 }
 
@@ -42,20 +80,30 @@ export function orderPatterns(patterns: string[]): string[] {
   return [...(regular.length ? regular : ['all']), ...inter, ...excl];
 }
 
+/** A pattern shown in an error message (long junk is cut). */
+const shown = (p: string): string => (p.length > 200 ? `${p.slice(0, 200)}...` : p);
+
 function compile(pattern: string): RegExp {
   try {
-    return pattern[0] === '~' ? new RegExp(pattern.slice(1), 'y') : globToRegExp(pattern);
+    if (pattern[0] !== '~') return globToRegExp(pattern);
+    const re = new RegExp(pattern.slice(1), 'y');
+    re.test(''); // V8 compiles lazily: surface "too large" and the like here
+    return re;
   } catch {
-    throw new TsplayError(`Invalid host list pattern: ${pattern}`);
+    throw new TsplayError(`Invalid host list pattern: ${shown(pattern)}`);
   }
 }
 
 function matchList(items: Iterable<string>, pattern: string): string[] {
   const re = compile(pattern);
   const out: string[] = [];
-  for (const item of items) {
-    re.lastIndex = 0;
-    if (re.test(item)) out.push(item);
+  try {
+    for (const item of items) {
+      re.lastIndex = 0;
+      if (re.test(item)) out.push(item);
+    }
+  } catch {
+    throw new TsplayError(`Invalid host list pattern: ${shown(pattern)}`);
   }
   return out;
 }
@@ -95,7 +143,7 @@ class Evaluator {
   private matchOne(pattern: string): string[] {
     const original = pattern;
     if (pattern[0] === '&' || pattern[0] === '!') pattern = pattern.slice(1);
-    if (!pattern) throw new TsplayError(`bad host pattern '${original}': nothing after '${original[0]}'`);
+    if (!pattern) throw new TsplayError(`bad host pattern '${shown(original)}': nothing after '${original[0]}'`);
     const cached = this.cache.get(pattern);
     if (cached) return cached;
     let expr = pattern;
@@ -115,7 +163,7 @@ class Evaluator {
         hosts = hosts.slice(start, (end === -1 ? hosts.length - 1 : end) + 1);
       } else {
         const i = start < 0 ? hosts.length + start : start;
-        if (i < 0 || i >= hosts.length) throw new TsplayError(`No hosts matched the subscripted pattern '${pattern}'`);
+        if (i < 0 || i >= hosts.length) throw new TsplayError(`No hosts matched the subscripted pattern '${shown(pattern)}'`);
         hosts = [hosts[i]];
       }
     }
@@ -154,7 +202,7 @@ function readLimitFile(file: string): string[] {
 /** selectHosts with the patterns that matched nothing (to warn about, as Ansible does). */
 export function selectHostsDetailed(inv: Inventory, pattern: string | string[], limit?: string | string[]): Selection {
   const patterns = splitHostPattern(pattern);
-  if (!patterns.length) throw new TsplayError(`empty host pattern '${Array.isArray(pattern) ? pattern.join(',') : pattern}'`);
+  if (!patterns.length) throw new TsplayError(`empty host pattern '${shown(Array.isArray(pattern) ? pattern.join(',') : pattern)}'`);
   const unmatched: string[] = [];
   let hosts = new Evaluator(inv, unmatched).evaluate(patterns);
   const limits = limit === undefined ? [] : Array.isArray(limit) ? limit : [limit];

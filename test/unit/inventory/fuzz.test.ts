@@ -121,6 +121,19 @@ describe('inventory: fuzzing (fast-check)', function () {
     );
   });
 
+  it('long pathological inputs stay fast (no quadratic scans)', () => {
+    const inv = loadInventory(['a,b,c,']);
+    for (const s of ['['.repeat(50_000), 'x['.repeat(30_000), '[:'.repeat(30_000) + ']', '*'.repeat(50_000), 'a.'.repeat(50_000) + '-']) {
+      clean(() => selectHostsDetailed(inv, s));
+      clean(() => expandHostRange(s));
+      clean(() => parseIniValue(s));
+      clean(() => {
+        const b = new InventoryBuilder([]);
+        parseIniInventory(`[g]\n${s}\n[g:vars]\nx=${s}\n`, 'long.ini', b);
+      });
+    }
+  });
+
   it('host ranges: a list of at most 100000 names or a TsplayError', () => {
     const part = fc.constantFrom('[', ']', ':', '0', '1', '9', '01', '99', 'a', 'z', 'Z', '-', 'web', '|', '', '10000000');
     fc.assert(
