@@ -136,3 +136,8 @@ export function expandHostPattern(pattern: string): { hosts: string[]; port?: nu
   const port = a?.port;
   return { hosts: base.includes('[') ? expandHostRange(base) : [base], port };
 }
+
+/** Ansible's `inventory_hostname_short`: an IP address stays whole, a name is cut at the first dot. */
+export function inventoryHostnameShort(name: string): string {
+  return isIpAddress(name) ? name : name.split('.')[0];
+}

@@ -14,5 +14,5 @@ export { parseIniInventory } from './ini.ts';
 export { parseYamlInventory } from './yaml-inventory.ts';
 export { InventoryBuilder } from './builder.ts';
 export { parseIniValue } from './pyliteral.ts';
-export { expandHostRange, expandHostPattern, parseAddress } from './address.ts';
+export { expandHostRange, expandHostPattern, parseAddress, isIpAddress, inventoryHostnameShort } from './address.ts';
 export { addDynamicHost, addDynamicGroup } from './dynamic.ts';

@@ -220,7 +220,9 @@ export function selectHostsDetailed(inv: Inventory, pattern: string | string[], 
 
 /**
  * Hosts matching an Ansible host pattern (a play's `hosts:` or an ad-hoc pattern), restricted by
- * `--limit` values when given, in inventory order. `localhost` / `127.0.0.1` / `::1` match the
+ * `--limit` when given (Ansible keeps only the last `-l`; several values here are combined like
+ * `a,b`; `@file` reads host names, one per line), in Ansible's order (a group's own hosts, then
+ * its child groups' hosts breadth first). `localhost` / `127.0.0.1` / `::1` match the
  * implicit localhost when the inventory does not define them (see isImplicitLocalhost).
  * Throws TsplayError on a bad pattern (invalid regex, subscript out of range, missing limit file).
  */

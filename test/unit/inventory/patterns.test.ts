@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import {
-  loadInventory, selectHosts, selectHostsDetailed, splitHostPattern, isImplicitLocalhost, hostVarLayers, mergeLayers, groupNames,
+  loadInventory, selectHosts, selectHostsDetailed, splitHostPattern, isImplicitLocalhost, hostVarLayers, mergeLayers, groupNames, inventoryHostnameShort,
 } from '../../../engine/inventory/index.ts';
 import { TsplayError } from '../../../engine/types.ts';
 import { ansibleView, ansibleViews, FIXTURES } from './oracle.ts';
@@ -105,5 +105,14 @@ describe('inventory: host patterns', () => {
     const pats = ['all', 'k8s', 'k8s-master', 'k8s-worker', 'volume', 'k8s-master[0]', 'k8s[1:3]:!k8s-worker[0]', 'all:!k8s', '192.168.208.19*', 'k8s-*'];
     const theirs = ansibleView({ sources: [seed], patterns: pats });
     for (const p of pats) expect(selectHosts(kinv, p), p).to.deep.equal(theirs.patterns[p]);
+  });
+});
+
+describe('inventory: inventory_hostname_short', () => {
+  it('keeps IP addresses whole and cuts names at the first dot (as Ansible)', () => {
+    expect(inventoryHostnameShort('web01.example.com')).to.equal('web01');
+    expect(inventoryHostnameShort('192.168.208.190')).to.equal('192.168.208.190');
+    expect(inventoryHostnameShort('fe80::1')).to.equal('fe80::1');
+    expect(inventoryHostnameShort('k8s-master1')).to.equal('k8s-master1');
   });
 });
