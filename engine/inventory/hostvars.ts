@@ -89,6 +89,7 @@ function fileLayers(inv: Inventory, baseDir: string, subdir: 'group_vars' | 'hos
  * `playbookDir` adds the playbook's group_vars/ and host_vars/. Layers may be empty.
  * The implicit localhost gets `all` vars and `ansible_connection: local`.
  * Throws TsplayError for an unknown host, ParseError for a bad vars file.
+ * The layers' `vars` are the inventory's own objects (shared between hosts): do not mutate them.
  */
 export function hostVarLayers(inv: Inventory, host: string, playbookDir?: string): VarLayer[] {
   const implicit = isImplicitLocalhost(inv, host);
