@@ -221,7 +221,7 @@ describe('lab: Kubernetes roles on 5 hosts (inventory/lab.ini, k8s_binaries: non
     expect((await sshRun(lab, 'h5', `test -e ${PKI}; echo $?`)).stdout.trim(), 'volume host gets no certs').to.equal('1');
   });
 
-  it('every kubeconfig passes kubectl config view (controller copies and host copies)', async () => {
+  it('every kubeconfig passes kubectl config view; the hosts hold byte-identical copies', async () => {
     const kc = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
     if (kc.status !== 0) throw new Error('kubectl is not installed on the controller');
     const check = (path: string, user: string) => {
