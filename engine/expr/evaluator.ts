@@ -8,7 +8,7 @@ import { ParseError, TsplayError, UndefinedVariableError } from '../types.ts';
 import { type Ctx, makeCtx, NO_TEMPLATE, MAX_DEPTH, MAX_STEPS, MAX_STRING, VARS_SCOPE } from './context.ts';
 import { ExprError, undefinedError } from './errors.ts';
 import { callMethod } from './methods.ts';
-import { parseTemplate, type Node } from './parse.ts';
+import { parseExpression, parseTemplate, type Node } from './parse.ts';
 import { bareName, type CallCtx, filters, lookups, tests } from './registry.ts';
 import {
   OMIT, Undefined, asStr, setKey, hasOwn, isDict, objDesc, pyCmp, pyEq, pyIn, pyIter, pyRepr, pyStr, toInt, truthy, typeName,
@@ -729,5 +729,40 @@ export function renderIn(s: string, ctx: Ctx): unknown {
   execNode(root, ctx, out);
   const r = out.join('');
   checkLen(r.length);
-  return r;
+  return literalResult(r, ctx);
+}
+
+const LITERAL_NODES = new Set(['Literal', 'Array', 'Dict', 'Pair', 'Group', 'Neg', 'Pos']);
+
+function isLiteralTree(n: Node | null | undefined): boolean {
+  if (!n) return true;
+  if (n.typename === 'Symbol') return n.value === 'True' || n.value === 'False' || n.value === 'None';
+  if (!LITERAL_NODES.has(n.typename)) return false;
+  if (n.typename === 'Literal') return !(n.value instanceof RegExp);
+  if (n.typename === 'Pair') return isLiteralTree(n.key) && isLiteralTree(n.value);
+  if (n.typename === 'Neg' || n.typename === 'Pos') return isLiteralTree(n.target);
+  return n.children.every((c: Node) => isLiteralTree(c));
+}
+
+/**
+ * Ansible 2.14 turns a rendered string that looks like a list, dict or bool into that value
+ * (`"[ '{{ a }}', '{{ b }}' ]"` is a list). Only Python literals are converted.
+ */
+function literalResult(r: string, ctx: Ctx): unknown {
+  const t = r.trim();
+  if (t === 'True') return true;
+  if (t === 'False') return false;
+  if (!((t.startsWith('[') && t.endsWith(']')) || (t.startsWith('{') && t.endsWith('}'))) || hasMarkers(t)) return r;
+  let node: Node;
+  try {
+    node = parseExpression(t);
+  } catch {
+    return r;
+  }
+  if (!isLiteralTree(node)) return r;
+  try {
+    return produced(ev(node, makeCtx({}, ctx.opts, t, ctx.run)), ctx);
+  } catch {
+    return r;
+  }
 }

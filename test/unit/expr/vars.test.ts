@@ -147,3 +147,12 @@ describe('expr: results are never templated twice (as in Ansible 2.14)', () => {
   ];
   for (const [s, want] of cases) it(`${s}`, () => expect(renderString(s, vars)).to.deep.equal(want));
 });
+
+describe('expr: rendered strings that look like literals become values (Ansible 2.14)', () => {
+  const vars = { a: 'x', b: 2, t: true };
+  const cases: [string, unknown][] = [
+    ["[ '{{ a }}', '{{ b }}' ]", ['x', '2']], ['[{{ b }}, 3]', [2, 3]], ["{'k': '{{ a }}'}", { k: 'x' }], ['{% if t %}True{% endif %}', true],
+    ['[{{ a }}]', '[x]'], ['{x: {{ b }}}', '{x: 2}'], ['[ {{ b }} ] extra', '[ 2 ] extra'], ['{{ a }}{{ b }}', 'x2'],
+  ];
+  for (const [s, want] of cases) it(`${s}`, () => expect(renderString(s, vars)).to.deep.equal(want));
+});
