@@ -7,11 +7,11 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import {
   InventoryBuilder, parseIniInventory, parseYamlInventory, loadInventory, selectHosts, selectHostsDetailed, expandHostRange, parseIniValue,
-  hostVarLayers, groupNames, groupsVar,
+  hostVarLayers, groupNames, groupsVar, mergeLayers,
 } from '../../../engine/inventory/index.ts';
 import { dumpYaml, parseYaml } from '../../../engine/yaml.ts';
 import { ParseError, TsplayError } from '../../../engine/types.ts';
@@ -332,5 +332,57 @@ describe('inventory: fuzzing (fast-check)', function () {
       }
     });
     expect(errors, 'some generated patterns should be errors').to.be.greaterThan(0);
+  });
+
+  it('group_vars/host_vars layouts: tsplay and ansible-core merge the same variables (differential, one python call)', () => {
+    const entity = fc.constantFrom('all', 'g1', 'g2', 'ungrouped', 'h1', 'h2', 'h3');
+    const fileName = fc.constantFrom('a.yml', 'b.yaml', 'c.json', 'd', 'e.txt', '.hidden.yml', 'f.yml~', 'sub/g.yml', 'sub.d/h.yml', 'z.YML');
+    const form = fc.oneof(
+      fc.constantFrom('', '.yml', '.yaml', '.json').map((ext) => ({ kind: 'file' as const, ext })),
+      fc.uniqueArray(fileName, { minLength: 1, maxLength: 3 }).map((files) => ({ kind: 'dir' as const, files })),
+    );
+    const placement = fc.record({ where: fc.constantFrom('inv', 'pb'), entity, forms: fc.array(form, { minLength: 1, maxLength: 2 }) });
+    const layouts = fc.sample(fc.array(placement, { maxLength: 6 }), { numRuns: 40, seed: SEED });
+    const root = tree({});
+    let n = 0;
+    const reqs = layouts.map((layout, i) => {
+      const files: Record<string, string> = {
+        'inv/hosts': '[g1]\nh1 v=inline_h1\nh2\n[g2]\nh2\n[g1:children]\ng2\n[g1:vars]\nv=inline_g1\n',
+        'inv/hosts2': 'h3,',
+      };
+      for (const p of layout) {
+        const sub = ['all', 'g1', 'g2', 'ungrouped'].includes(p.entity) ? 'group_vars' : 'host_vars';
+        const base = `${p.where}/${sub}/${p.entity}`;
+        for (const f of p.forms) {
+          const id = `x${n++}`;
+          const body = (name: string) => (name.endsWith('.json') ? JSON.stringify({ v: id, [id]: name }) : `v: ${id}\n${id}: ${JSON.stringify(name)}\n`);
+          if (f.kind === 'file') files[base + f.ext] ??= body(base + f.ext);
+          else for (const fn of f.files) files[`${base}/${fn}`] ??= body(`${base}/${fn}`);
+        }
+      }
+      // a name can't be both a file and a directory: keep the first one written
+      const paths = Object.keys(files);
+      for (const p of paths) if (paths.some((q) => q !== p && q.startsWith(p + '/'))) delete files[p];
+      const dir = join(root, `layout${i}`);
+      for (const [rel, text] of Object.entries(files)) {
+        mkdirSync(dirname(join(dir, rel)), { recursive: true });
+        writeFileSync(join(dir, rel), text);
+      }
+      mkdirSync(join(dir, 'pb'), { recursive: true });
+      return { sources: [join(dir, 'inv/hosts'), 'h3,'], playbook_dir: join(dir, 'pb') };
+    });
+    const theirs = ansibleViews(reqs, root);
+    let fromFiles = 0;
+    reqs.forEach((req, i) => {
+      const t = theirs[i];
+      expect(t.load_error, t.stderr).to.equal(undefined);
+      if (Object.keys(t.hostvars.h1).length + Object.keys(t.hostvars.h2).length + Object.keys(t.hostvars.h3).length > 3) fromFiles++;
+      const inv = loadInventory(req.sources);
+      for (const h of ['h1', 'h2', 'h3']) {
+        const ours = JSON.parse(JSON.stringify(mergeLayers(hostVarLayers(inv, h, req.playbook_dir))));
+        expect(ours, `layout ${i} host ${h}: ${JSON.stringify(layouts[i])}`).to.deep.equal(t.hostvars[h]);
+      }
+    });
+    expect(fromFiles, 'too few layouts where vars files mattered').to.be.greaterThan(15);
   });
 });
