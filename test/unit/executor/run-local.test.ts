@@ -420,4 +420,21 @@ describe('executor on local hosts', function () {
     const starts = r.events.filter((e) => e.type === 'task_end' && e.task.name === 'one at a time') as Extract<RunEvent, { type: 'task_end' }>[];
     expect(starts[0].durationMs).to.be.greaterThan(550);
   });
+
+  it('vars_files (templated per host, first existing of a list) and ansible_play_hosts after a failure', async () => {
+    const r = await play(`
+- hosts: all
+  gather_facts: false
+  vars_files:
+    - common.yml
+    - ["{{ inventory_hostname }}.yml", default.yml]
+  tasks:
+    - {name: vf, debug: {msg: "{{ common }} {{ which }}"}}
+    - {name: drop d1, fail: {msg: x}, when: inventory_hostname == 'd1'}
+    - {name: ph, debug: {msg: "{{ ansible_play_hosts | join(',') }}"}, run_once: true}
+`, { files: { 'common.yml': 'common: c\n', 'w1.yml': 'which: own\n', 'default.yml': 'which: default\n' } });
+    expect(r.msgs.w1).to.deep.equal(['c own', 'w1,w2']);
+    expect(r.msgs.w2).to.deep.equal(['c default']);
+    expect(r.code).to.equal(2);
+  });
 });
