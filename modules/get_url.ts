@@ -6,7 +6,7 @@ import { FILE_ATTR_ARGS, planAttrs } from '../engine/modules/attrs.ts';
 import { attrDiff } from '../engine/modules/diff.ts';
 import { fail } from '../engine/modules/failure.ts';
 import { backupName } from '../engine/modules/filewrite.ts';
-import { httpOnController, httpOnTarget, responseMsg, type HttpRequest, type HttpResponse } from '../engine/modules/http.ts';
+import { httpOnController, httpOnTarget, requestFromArgs, responseMsg, URL_ARGS, type HttpRequest, type HttpResponse } from '../engine/modules/http.ts';
 import { formatMode } from '../engine/modules/mode.ts';
 import { quote } from '../engine/modules/quote.ts';
 import { mustSh, sh } from '../engine/modules/remote.ts';
@@ -47,20 +47,7 @@ export function findChecksum(text: string, filename: string): string | undefined
 
 /** The request for the task's url (download options). */
 function requestOf(args: Record<string, any>, url: string): HttpRequest {
-  return {
-    url,
-    headers: { 'User-Agent': args.http_agent, ...Object.fromEntries(Object.entries(args.headers ?? {}).map(([k, v]) => [k, String(v)])) },
-    timeout: args.timeout,
-    download: true,
-    validateCerts: args.validate_certs,
-    caPath: args.ca_path,
-    clientCert: args.client_cert,
-    clientKey: args.client_key,
-    username: args.url_username,
-    password: args.url_password,
-    followRedirects: true,
-    decompress: args.decompress,
-  };
+  return requestFromArgs(args, url, { download: true, followRedirects: true });
 }
 
 /** Read dest (stat + sha1 + the requested digest) and which download tool the target has, in ONE command. */
@@ -120,18 +107,8 @@ const getUrl: ModuleDef<Record<string, any>, GetState> = {
     checksum: { type: 'str', default: '', description: "'algorithm:digest' (md5, sha1, sha224, sha256, sha384, sha512) or 'algorithm:URL of a checksums file'. Verified after download; a matching existing file is not downloaded again." },
     force: { type: 'bool', default: false, aliases: ['thirsty'], description: 'Download even when dest exists (replaced only when the content differs).' },
     backup: { type: 'bool', default: false, description: 'Keep a timestamped copy of a replaced file.' },
-    headers: { type: 'dict', default: {}, description: 'Request headers.' },
     timeout: { type: 'int', default: 10, description: 'Seconds to connect, and the longest stall of the transfer.' },
-    validate_certs: { type: 'bool', default: true, description: 'Verify the server certificate.' },
-    url_username: { type: 'str', aliases: ['username'], description: 'User name for HTTP basic authentication.' },
-    url_password: { type: 'str', aliases: ['password'], no_log: true, description: 'Password for HTTP basic authentication.' },
-    force_basic_auth: { type: 'bool', default: false, description: 'Accepted for compatibility: credentials are sent with the first request.' },
-    client_cert: { type: 'path', description: 'PEM client certificate (on the target).' },
-    client_key: { type: 'path', description: 'PEM client key (on the target).' },
-    ca_path: { type: 'path', description: 'PEM CA certificate file (on the target).' },
-    http_agent: { type: 'str', default: 'ansible-httpget', description: 'User-Agent header.' },
-    decompress: { type: 'bool', default: true, description: 'Ask for and decode compressed transfers.' },
-    use_proxy: { type: 'bool', default: true, description: 'Use proxy environment variables (curl does by default).' },
+    ...URL_ARGS,
     tmp_dest: { type: 'path', description: 'Accepted for compatibility: the temp file is always beside dest (atomic rename).' },
     ...FILE_ATTR_ARGS,
   },

@@ -1,7 +1,7 @@
 /** uri: interact with web services (HTTP/HTTPS requests made from the target with curl). */
 import type { ModuleDef, ModuleResult, Plan } from '../engine/types.ts';
 import { fail } from '../engine/modules/failure.ts';
-import { httpOnTarget, responseMsg, type HttpRequest } from '../engine/modules/http.ts';
+import { httpOnTarget, requestFromArgs, responseMsg, URL_ARGS } from '../engine/modules/http.ts';
 import { readRemoteFiles } from '../engine/modules/remotefile.ts';
 import { FILE_ATTR_ARGS } from '../engine/modules/attrs.ts';
 import { registerSecret } from '../engine/secrets.ts';
@@ -71,26 +71,16 @@ const uri: ModuleDef = {
     body: { type: 'raw', description: 'Request body; with body_format json or form-urlencoded a dict/list is encoded.' },
     body_format: { type: 'str', default: 'raw', choices: ['raw', 'json', 'form-urlencoded', 'form-multipart'], description: 'How body is encoded; json and form-urlencoded also set Content-Type.' },
     src: { type: 'path', description: 'File ON THE TARGET sent as the body (remote_src semantics).' },
-    headers: { type: 'dict', default: {}, description: 'Request headers.' },
     status_code: { type: 'list', elements: 'int', default: [200], description: 'Status codes that mean success (an int or a list).' },
     return_content: { type: 'bool', default: false, description: 'Return the body as `content`.' },
     timeout: { type: 'int', default: 30, description: 'Seconds before the request is abandoned.' },
-    url_username: { type: 'str', aliases: ['user'], description: 'User name for HTTP basic authentication.' },
-    url_password: { type: 'str', aliases: ['password'], no_log: true, description: 'Password for HTTP basic authentication.' },
-    force_basic_auth: { type: 'bool', default: false, description: 'Accepted for compatibility: curl sends basic credentials with the first request.' },
-    validate_certs: { type: 'bool', default: true, description: 'Verify the server certificate.' },
-    ca_path: { type: 'path', description: 'PEM CA certificate file (on the target) to verify the server with.' },
-    client_cert: { type: 'path', description: 'PEM client certificate (on the target).' },
-    client_key: { type: 'path', description: 'PEM client key (on the target).' },
     follow_redirects: { type: 'str', default: 'safe', choices: ['all', 'no', 'none', 'safe', 'urllib2', 'yes'], description: "Follow redirects: all/yes, safe (only GET and HEAD), none/no." },
+    ...URL_ARGS,
     dest: { type: 'path', description: 'Write the response body to this file on the target.' },
     creates: { type: 'path', description: 'Skip the request when this path exists on the target.' },
     removes: { type: 'path', description: 'Skip the request unless this path exists on the target.' },
-    decompress: { type: 'bool', default: true, description: 'Ask for and decode compressed responses.' },
     unix_socket: { type: 'path', description: 'Send the request over this unix socket.' },
     remote_src: { type: 'bool', default: false, description: 'Accepted for compatibility: src is always read on the target.' },
-    use_proxy: { type: 'bool', default: true, description: 'Use proxy environment variables (curl does by default).' },
-    http_agent: { type: 'str', default: 'ansible-httpget', description: 'User-Agent header.' },
     unredirected_headers: { type: 'list', elements: 'str', default: [], description: 'Accepted for compatibility.' },
     ...FILE_ATTR_ARGS,
   },
@@ -110,28 +100,13 @@ const uri: ModuleDef = {
       if (args.creates && c.exists) return { changed: false, stdout: `skipped, since '${args.creates}' exists` };
       if (args.removes && !r.exists) return { changed: false, stdout: `skipped, since '${args.removes}' does not exist` };
     }
-    const headers: Record<string, string> = { 'User-Agent': args.http_agent, ...Object.fromEntries(Object.entries(args.headers ?? {}).map(([k, v]) => [k, String(v)])) };
+    const headers: Record<string, string> = Object.fromEntries(Object.entries(args.headers ?? {}).map(([k, v]) => [k, String(v)]));
     const enc = encodeBody(args.body, args.body_format);
     if (enc.contentType && !Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['Content-Type'] = enc.contentType;
     let body = enc.body;
     if (args.src) body = await ctx.conn.getFile(args.src, ctx.become).catch((e) => fail(`Unable to open source file ${args.src}: ${e instanceof Error ? e.message : e}`));
     const follow = args.follow_redirects === 'all' || args.follow_redirects === 'yes' || args.follow_redirects === 'urllib2' || (args.follow_redirects === 'safe' && (args.method === 'GET' || args.method === 'HEAD'));
-    const req: HttpRequest = {
-      url: args.url,
-      method: args.method,
-      headers,
-      body,
-      timeout: args.timeout,
-      validateCerts: args.validate_certs,
-      caPath: args.ca_path,
-      clientCert: args.client_cert,
-      clientKey: args.client_key,
-      username: args.url_username,
-      password: args.url_password,
-      followRedirects: follow,
-      decompress: args.decompress,
-      unixSocket: args.unix_socket,
-    };
+    const req = requestFromArgs({ ...args, headers }, args.url, { method: args.method, body, followRedirects: follow, unixSocket: args.unix_socket });
     const start = Date.now();
     const res = await httpOnTarget(ctx, req);
     const elapsed = Math.round((Date.now() - start) / 1000);

@@ -217,3 +217,35 @@ export async function httpOnController(req: HttpRequest, tls: ControllerTls = {}
   }
   return { rc: 1, status: -1, url, reason: '', headers: {}, error: 'too many redirects', extra: {} };
 }
+
+/** Ansible's url_argument_spec pieces shared by get_url and uri (same names, same meaning). */
+export const URL_ARGS = {
+  headers: { type: 'dict', default: {}, description: 'Request headers.' },
+  validate_certs: { type: 'bool', default: true, description: 'Verify the server certificate.' },
+  url_username: { type: 'str', aliases: ['user', 'username'], description: 'User name for HTTP basic authentication.' },
+  url_password: { type: 'str', aliases: ['password'], no_log: true, description: 'Password for HTTP basic authentication (never shown).' },
+  force_basic_auth: { type: 'bool', default: false, description: 'Accepted for compatibility: curl sends basic credentials with the first request.' },
+  client_cert: { type: 'path', description: 'PEM client certificate (on the target).' },
+  client_key: { type: 'path', description: 'PEM client key (on the target).' },
+  ca_path: { type: 'path', description: 'PEM CA certificate file (on the target) to verify the server with.' },
+  http_agent: { type: 'str', default: 'ansible-httpget', description: 'User-Agent header.' },
+  use_proxy: { type: 'bool', default: true, description: 'Use proxy environment variables (curl does by default).' },
+  decompress: { type: 'bool', default: true, description: 'Ask for and decode compressed responses.' },
+} as const;
+
+/** The request for a task's URL_ARGS (plus what the caller sets: method, body, redirects, ...). */
+export function requestFromArgs(args: Record<string, any>, url: string, more: Partial<HttpRequest> = {}): HttpRequest {
+  return {
+    url,
+    headers: { 'User-Agent': args.http_agent, ...Object.fromEntries(Object.entries(args.headers ?? {}).map(([k, v]) => [k, String(v)])) },
+    timeout: args.timeout,
+    validateCerts: args.validate_certs,
+    caPath: args.ca_path,
+    clientCert: args.client_cert,
+    clientKey: args.client_key,
+    username: args.url_username,
+    password: args.url_password,
+    decompress: args.decompress,
+    ...more,
+  };
+}
