@@ -15,13 +15,16 @@ import { scriptModule } from './scriptmodule.ts';
 /** Directory of the built-in modules (repo `modules/`). */
 export const BUILTIN_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../modules');
 
+/** Extension of the built-in module files: `.ts` in the sources, `.js` in the compiled dist/. */
+const BUILTIN_EXT = import.meta.url.endsWith('.js') ? '.js' : '.ts';
+
 let builtinCache: string[] | undefined;
 const loaded = new Map<string, Promise<ModuleDef>>();
 
 /** Names of all built-in modules (file names in modules/), sorted. */
 export function builtinModuleNames(): string[] {
   builtinCache ??= readdirSync(BUILTIN_DIR)
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith('_'))
+    .filter((f) => f.endsWith(BUILTIN_EXT) && !f.endsWith('.d.ts') && !f.startsWith('_'))
     .map((f) => f.slice(0, -3))
     .sort();
   return builtinCache;
@@ -109,7 +112,7 @@ export async function getModule(name: string, libraryDirs: string[] = []): Promi
   }
   const builtin = canonicalBuiltin(short);
   if (!builtin) return undefined;
-  if (!loaded.has(builtin)) loaded.set(builtin, importDef(join(BUILTIN_DIR, `${builtin}.ts`), builtin));
+  if (!loaded.has(builtin)) loaded.set(builtin, importDef(join(BUILTIN_DIR, `${builtin}${BUILTIN_EXT}`), builtin));
   return loaded.get(builtin)!;
 }
 
