@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+// `npm run build` (also the `prepare` script, so `npm ci` builds it): compile engine/ and
+// modules/ into dist/ for a fast start. bin/tsplay.js uses dist/ only while it matches the sources.
+// --if-possible (used by `prepare`): a failed build is a warning, not an error (tsx still works).
+import { buildDist } from './dist.js';
+
+const root = new URL('..', import.meta.url).pathname;
+try {
+  const n = await buildDist(root);
+  process.stderr.write(`tsplay build: ${n} files -> dist/\n`);
+} catch (e) {
+  const soft = process.argv.includes('--if-possible');
+  process.stderr.write(`${e.message}${soft ? ' (tsplay will run from the sources through tsx)' : ''}\n`);
+  if (!soft) process.exitCode = 1;
+}
