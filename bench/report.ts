@@ -6,7 +6,8 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Summary } from './stats.ts';
 
-export const ENGINES = ['tsplay', 'ansible', 'raw'] as const;
+/** tsplay-tsx: tsplay from the TypeScript sources through tsx (no dist/), the state before the compiled start; only with --with-tsx. */
+export const ENGINES = ['tsplay', 'tsplay-tsx', 'ansible', 'raw'] as const;
 export type Engine = (typeof ENGINES)[number];
 
 /** One timed phase of a workload (a single run, or the first / second run). */
@@ -21,6 +22,9 @@ export interface PhaseResult {
   ansibleOverTsplay?: number;
   /** median tsplay / median raw */
   tsplayOverRaw?: number;
+  /** the same two ratios for tsplay-tsx (when run) */
+  ansibleOverTsplayTsx?: number;
+  tsplayTsxOverRaw?: number;
 }
 
 /** One workload's results. */
@@ -61,8 +65,11 @@ export function markdown(r: BenchResults): string {
   L.push(`# tsplay benchmark — ${r.date}${r.smoke ? ' (smoke)' : ''}`, '');
   L.push(`${r.labHosts} lab hosts, ${r.runs} measured run(s) per engine after a warm-up, engines alternated run by run.`, '');
   L.push('![chart](results.svg)', '');
-  L.push('| workload | phase | tsplay median (min–max) | ansible-playbook median (min–max) | raw ssh2 median (min–max) | ansible / tsplay | tsplay / raw | peak RSS tsplay / ansible / raw |');
-  L.push('|---|---|---|---|---|---|---|---|');
+  const present = ENGINES.filter((e) => r.workloads.some((w) => w.phases.some((p) => p.wall[e]) || w.skipped[e]));
+  const NAMES: Record<Engine, string> = { tsplay: 'tsplay', 'tsplay-tsx': 'tsplay via tsx (no dist/)', ansible: 'ansible-playbook', raw: 'raw ssh2' };
+  const withTsx = present.includes('tsplay-tsx');
+  L.push(`| workload | phase | ${present.map((e) => `${NAMES[e]} median (min–max)`).join(' | ')} | ansible / tsplay | tsplay / raw |${withTsx ? ' ansible / tsplay-tsx | tsplay-tsx / raw |' : ''} peak RSS ${present.join(' / ')} |`);
+  L.push(`|---|---|${present.map(() => '---|').join('')}---|---|${withTsx ? '---|---|' : ''}---|`);
   for (const w of r.workloads) {
     for (const p of w.phases) {
       const cell = (e: Engine) => {
@@ -70,7 +77,7 @@ export function markdown(r: BenchResults): string {
         if (!s) return w.skipped[e] ? `not run (${w.skipped[e]})` : '—';
         return `${fmtS(s.median)} (${fmtS(s.min)}–${fmtS(s.max)})`;
       };
-      L.push(`| ${w.title} | ${p.phase} | ${cell('tsplay')} | ${cell('ansible')} | ${cell('raw')} | ${fmtX(p.ansibleOverTsplay)} | ${fmtX(p.tsplayOverRaw)} | ${ENGINES.map((e) => fmtMb(p.rss[e]?.max)).join(' / ')} |`);
+      L.push(`| ${w.title} | ${p.phase} | ${present.map(cell).join(' | ')} | ${fmtX(p.ansibleOverTsplay)} | ${fmtX(p.tsplayOverRaw)} |${withTsx ? ` ${fmtX(p.ansibleOverTsplayTsx)} | ${fmtX(p.tsplayTsxOverRaw)} |` : ''} ${present.map((e) => fmtMb(p.rss[e]?.max)).join(' / ')} |`);
     }
   }
   L.push('');
@@ -89,7 +96,7 @@ export function markdown(r: BenchResults): string {
   return L.join('\n');
 }
 
-const COLORS: Record<Engine, string> = { tsplay: '#2b8a3e', ansible: '#c92a2a', raw: '#868e96' };
+const COLORS: Record<Engine, string> = { tsplay: '#2b8a3e', 'tsplay-tsx': '#8ce99a', ansible: '#c92a2a', raw: '#868e96' };
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**
@@ -97,25 +104,26 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
  * engine, each group on its own scale (ansible and tsplay differ by an order of magnitude).
  */
 export function svgChart(r: BenchResults): string {
+  const engines = ENGINES.filter((e) => r.workloads.some((w) => w.phases.some((p) => p.wall[e])));
   const groups = r.workloads.flatMap((w) => w.phases.map((p) => ({ label: `${w.title.split(':')[0].replace(/ x .*/, '')} — ${p.phase}`, p })));
   const W = 860;
   const left = 150;
   const barH = 16;
-  const groupH = ENGINES.length * (barH + 4) + 30;
+  const groupH = engines.length * (barH + 4) + 30;
   const H = 60 + groups.length * groupH + 20;
   const o: string[] = [];
   o.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`);
   o.push(`<rect width="${W}" height="${H}" fill="#fff"/>`);
   o.push(`<text x="10" y="22" font-size="16" font-weight="bold">tsplay vs ansible-playbook vs raw ssh2 — median wall time (${r.labHosts} lab hosts${r.smoke ? ', smoke' : ''})</text>`);
-  ENGINES.forEach((e, i) => {
-    o.push(`<rect x="${10 + i * 150}" y="34" width="12" height="12" fill="${COLORS[e]}"/><text x="${26 + i * 150}" y="45">${e === 'ansible' ? 'ansible-playbook' : e === 'raw' ? 'raw ssh2 baseline' : 'tsplay'}</text>`);
+  engines.forEach((e, i) => {
+    o.push(`<rect x="${10 + i * 190}" y="34" width="12" height="12" fill="${COLORS[e]}"/><text x="${26 + i * 190}" y="45">${e === 'ansible' ? 'ansible-playbook' : e === 'raw' ? 'raw ssh2 baseline' : e === 'tsplay-tsx' ? 'tsplay via tsx (no dist/)' : 'tsplay'}</text>`);
   });
   let y = 64;
   for (const g of groups) {
     o.push(`<text x="10" y="${y + 10}" font-weight="bold">${esc(g.label)}</text>`);
-    const max = Math.max(...ENGINES.map((e) => g.p.wall[e]?.median ?? 0), 1);
+    const max = Math.max(...engines.map((e) => g.p.wall[e]?.median ?? 0), 1);
     let by = y + 18;
-    for (const e of ENGINES) {
+    for (const e of engines) {
       const s = g.p.wall[e];
       o.push(`<text x="${left - 8}" y="${by + 12}" text-anchor="end">${e}</text>`);
       if (s) {

@@ -2,7 +2,7 @@
  * `npm run bench` — tsplay vs ansible-playbook vs a raw ssh2 baseline on lab hosts.
  *
  *   npm run bench -- [--hosts N] [--runs N] [--smoke] [--only wl1,wl2] [--lab NAME]
- *                    [--out DIR] [--ansible-scale] [--down]
+ *                    [--out DIR] [--ansible-scale] [--with-tsx] [--down]
  *
  * Boots (or reuses) lab NAME (default tsp-bench) with N hosts (default 8), installs Debian's
  * ansible-core when ansible-playbook is missing, writes the workloads (bench/workloads.ts), then
@@ -12,6 +12,8 @@
  * tsplay's. Results: DIR (default bench/results/) results.json, results.md, results.svg.
  * --smoke: 2 hosts, 1 run, tiny workloads (the CI check: exit 1 unless every engine succeeded
  * and produced the same final state). Timing is reported, never judged.
+ * tsplay runs from the compiled dist/ (rebuilt first whenever it is stale); --with-tsx adds
+ * 'tsplay-tsx', tsplay from the sources through tsx (TSPLAY_NO_DIST=1), for a before/after view.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpus, totalmem, loadavg, release, tmpdir } from 'node:os';
@@ -24,6 +26,8 @@ import { measured, haveGnuTime, GNU_TIME, type Measured } from './measure.ts';
 import { summarize } from './stats.ts';
 import { writeResults, ENGINES, type Engine, type BenchResults, type WorkloadResult, type PhaseResult } from './report.ts';
 import type { TracedCommand } from './trace.ts';
+// @ts-expect-error plain JS helper shared with bin/tsplay.js (no type declarations)
+import { distIsFresh, buildDist } from '../bin/dist.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -36,10 +40,11 @@ interface Opts {
   out: string;
   ansibleScale: boolean;
   down: boolean;
+  withTsx: boolean;
 }
 
 function parseArgs(argv: string[]): Opts {
-  const o: Opts = { hosts: 8, runs: 3, smoke: false, lab: 'tsp-bench', out: join(ROOT, 'bench', 'results'), ansibleScale: false, down: false };
+  const o: Opts = { hosts: 8, runs: 3, smoke: false, lab: 'tsp-bench', out: join(ROOT, 'bench', 'results'), ansibleScale: false, down: false, withTsx: false };
   let hostsSet = false;
   let runsSet = false;
   for (let i = 0; i < argv.length; i++) {
@@ -61,6 +66,7 @@ function parseArgs(argv: string[]): Opts {
     else if (a === '--out') o.out = resolve(val());
     else if (a === '--ansible-scale') o.ansibleScale = true;
     else if (a === '--down') o.down = true;
+    else if (a === '--with-tsx') o.withTsx = true;
     else throw new Error(`bench: unknown option ${a} (see bench/run.ts)`);
   }
   if (o.smoke) {
@@ -154,9 +160,15 @@ interface Ctx {
 /** Run one engine once on a workload. `trace`: tsplay only, record commands into this file. */
 async function runEngine(c: Ctx, e: Engine, w: Workload, rawPlan?: string, trace?: string): Promise<Measured> {
   let m: Measured;
-  if (e === 'tsplay') {
+  if (e === 'tsplay' || e === 'tsplay-tsx') {
+    // measure the current sources: rebuild dist/ when someone edited them (not timed)
+    if (e === 'tsplay' && !trace && !distIsFresh(ROOT)) {
+      log('dist/ is stale: rebuilding');
+      await buildDist(ROOT);
+    }
+    const env: Record<string, string> = trace ? { TSPLAY_BENCH_TRACE: trace, TSPLAY_NO_DIST: '1' } : e === 'tsplay-tsx' ? { TSPLAY_NO_DIST: '1' } : {};
     const pre = trace ? ['--import', import.meta.resolve('tsx'), '--import', pathToFileURL(join(ROOT, 'bench', 'trace.ts')).href] : [];
-    m = await measured(process.execPath, [...pre, join(ROOT, 'bin', 'tsplay.js'), w.playbook, '-i', w.inventory, '-f', String(w.hosts)], trace ? { TSPLAY_BENCH_TRACE: trace } : {}, c.work);
+    m = await measured(process.execPath, [...pre, join(ROOT, 'bin', 'tsplay.js'), w.playbook, '-i', w.inventory, '-f', String(w.hosts)], env, c.work);
   } else if (e === 'ansible') {
     m = await measured('ansible-playbook', [w.playbook, '-i', w.inventory, '-f', String(w.hosts)], { ANSIBLE_CONFIG: c.cfgPath, ANSIBLE_NOCOLOR: '1' }, c.work);
   } else {
@@ -187,7 +199,7 @@ async function benchWorkload(c: Ctx, w: Workload): Promise<WorkloadResult> {
   const phases = w.twice ? ['first run', 'second run'] : ['run'];
   const skipped: WorkloadResult['skipped'] = {};
   if (w.id === 'wl4' && w.hosts > 100 && !c.o.ansibleScale) skipped.ansible = `${w.hosts} hosts: too slow on this machine; --ansible-scale runs it`;
-  const engines = ENGINES.filter((e) => !skipped[e]);
+  const engines = ENGINES.filter((e) => !skipped[e] && (e !== 'tsplay-tsx' || c.o.withTsx));
   const reset = async () => {
     if (w.reset) await onAllHosts(c.lab, w.reset);
   };
@@ -241,6 +253,8 @@ async function benchWorkload(c: Ctx, w: Workload): Promise<WorkloadResult> {
     }
     if (pr.wall.ansible && pr.wall.tsplay) pr.ansibleOverTsplay = pr.wall.ansible.median / pr.wall.tsplay.median;
     if (pr.wall.raw && pr.wall.tsplay) pr.tsplayOverRaw = pr.wall.tsplay.median / pr.wall.raw.median;
+    if (pr.wall.ansible && pr.wall['tsplay-tsx']) pr.ansibleOverTsplayTsx = pr.wall.ansible.median / pr.wall['tsplay-tsx'].median;
+    if (pr.wall.raw && pr.wall['tsplay-tsx']) pr.tsplayTsxOverRaw = pr.wall['tsplay-tsx'].median / pr.wall.raw.median;
     return pr;
   });
   return { id: w.id, title: w.title, hosts: w.hosts, phases: phaseResults, skipped, sameState: w.state ? stateDiffs.length === 0 && !!ref : undefined, stateDiffs, referenceState: ref };

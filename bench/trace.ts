@@ -3,7 +3,8 @@
  * bin/tsplay.js ...`, it wraps SshConnection.run and records, per host and in call order, the
  * exact command line tsplay sends (after its cwd/env/timeout wrapping, as prepareCommand builds
  * it), its stdin and its exit code. Written as JSON to $TSPLAY_BENCH_TRACE when the process exits.
- * No engine file is changed: the benchmark observes tsplay from the outside.
+ * No engine file is changed: the benchmark observes tsplay from the outside. The traced run uses
+ * the TypeScript sources (TSPLAY_NO_DIST=1): the commands sent are the same as from dist/.
  */
 import { writeFileSync } from 'node:fs';
 import { SshConnection } from '../engine/connection/ssh.ts';
@@ -18,6 +19,9 @@ export interface TracedCommand {
   /** base64 of the bytes written to stdin ('' for none) */
   stdin: string;
   rc?: number;
+  /** ms since the process started: command sent / result back (for profiling the gaps) */
+  t0?: number;
+  t1?: number;
 }
 
 const out = process.env.TSPLAY_BENCH_TRACE;
@@ -28,10 +32,11 @@ if (out) {
     const stdin = opts.stdin === undefined ? Buffer.alloc(0) : Buffer.isBuffer(opts.stdin) ? opts.stdin : Buffer.from(opts.stdin);
     const line = opts.timeoutMs ? withTimeout(command, opts.timeoutMs) : command;
     const w = prepareCommand(line, { env: opts.env, cwd: opts.cwd, become: opts.become, stdinLength: stdin.length });
-    const entry: TracedCommand = { host: this.host, cmd: w.command, stdin: stdin.toString('base64') };
+    const entry: TracedCommand = { host: this.host, cmd: w.command, stdin: stdin.toString('base64'), t0: Math.round(performance.now()) };
     rec.push(entry);
     const r = await orig.call(this, command, opts);
     entry.rc = r.rc;
+    entry.t1 = Math.round(performance.now());
     return r;
   };
   process.on('exit', () => writeFileSync(out, JSON.stringify(rec)));
