@@ -4,15 +4,24 @@
  * share the same pending connect; a connection that dropped is re-established on the next
  * `get` (or the next command), so a later task / a re-run converges.
  */
+import pLimit from 'p-limit';
 import type { Connection } from '../types.ts';
 import type { ConnParams } from './params.ts';
 import { SshConnection, type SshHooks } from './ssh.ts';
 import { LocalConnection } from './local.ts';
 
+/**
+ * SSH handshakes in flight at once across the pool. The others wait their turn, and the wait does
+ * not count toward the connect timeout: with forks in the hundreds, starting every handshake at once
+ * on a busy controller made all of them time out together (1000 hosts: every one unreachable).
+ */
+export const MAX_HANDSHAKES = 32;
+
 /** Pool of connections keyed by inventory hostname + connection parameters. */
 export class ConnectionPool {
   private readonly conns = new Map<string, SshConnection | LocalConnection>();
   private readonly pending = new Map<string, Promise<Connection>>();
+  private readonly handshakes = pLimit(MAX_HANDSHAKES);
 
   constructor(private readonly hooks: SshHooks = {}) {}
 
@@ -32,7 +41,7 @@ export class ConnectionPool {
       else {
         // reuse the object after a drop: connect() re-establishes the transport
         const ssh = existing instanceof SshConnection ? existing : new SshConnection(params, this.hooks);
-        await ssh.connect();
+        await this.handshakes(() => ssh.connect());
         conn = ssh;
       }
       this.conns.set(key, conn);
