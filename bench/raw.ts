@@ -5,7 +5,8 @@
  *
  * PLAN = { hosts: [{ name, address, port, user, keyPath, knownHostsPath }], commands: TracedCommand[] }
  * (commands as traced from a tsplay run by bench/trace.ts). One ssh2 connection per host (host key
- * checked against known_hosts, TCP_NODELAY), all hosts in parallel; on each host the host's
+ * checked against known_hosts, TCP_NODELAY; at most 32 handshakes at once, like tsplay's pool), all
+ * hosts in parallel; on each host the host's
  * commands run one after another in traced order, one exec channel each, stdin written as traced.
  * Prints one JSON line: { commands, rcMismatches }. Exits 1 when a host cannot be reached.
  * Deliberately tiny and dependency-free besides ssh2 (run as plain JS: the bench strips types).
@@ -72,6 +73,21 @@ function exec(c: ClientT, cmd: string, stdin: Buffer): Promise<number> {
   });
 }
 
+/** Handshakes in flight at once (as tsplay's pool: MAX_HANDSHAKES), so 1000 hosts do not all time out. */
+const MAX_HANDSHAKES = 32;
+let inFlight = 0;
+const waiting: (() => void)[] = [];
+async function limited<T>(fn: () => Promise<T>): Promise<T> {
+  if (inFlight >= MAX_HANDSHAKES) await new Promise<void>((r) => waiting.push(r));
+  inFlight++;
+  try {
+    return await fn();
+  } finally {
+    inFlight--;
+    waiting.shift()?.();
+  }
+}
+
 async function main(): Promise<void> {
   const plan = JSON.parse(readFileSync(process.argv[2], 'utf8')) as { hosts: PlanHost[]; commands: PlanCommand[] };
   const byHost = new Map<string, PlanCommand[]>();
@@ -82,7 +98,7 @@ async function main(): Promise<void> {
   let mismatches = 0;
   await Promise.all(
     plan.hosts.map(async (h) => {
-      const c = await connect(h);
+      const c = await limited(() => connect(h));
       for (const cmd of byHost.get(h.name) ?? []) {
         const rc = await exec(c, cmd.cmd, Buffer.from(cmd.stdin, 'base64'));
         if (cmd.rc !== undefined && rc !== cmd.rc) mismatches++;

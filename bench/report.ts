@@ -75,7 +75,7 @@ export function markdown(r: BenchResults): string {
       const cell = (e: Engine) => {
         const s = p.wall[e];
         if (!s) return w.skipped[e] ? `not run (${w.skipped[e]})` : '—';
-        return `${fmtS(s.median)} (${fmtS(s.min)}–${fmtS(s.max)})`;
+        return `${fmtS(s.median)} (${fmtS(s.min)}–${fmtS(s.max)}${s.n !== r.runs ? `, ${s.n} run${s.n > 1 ? 's' : ''}` : ''})`;
       };
       L.push(`| ${w.title} | ${p.phase} | ${present.map(cell).join(' | ')} | ${fmtX(p.ansibleOverTsplay)} | ${fmtX(p.tsplayOverRaw)} |${withTsx ? ` ${fmtX(p.ansibleOverTsplayTsx)} | ${fmtX(p.tsplayTsxOverRaw)} |` : ''} ${present.map((e) => fmtMb(p.rss[e]?.max)).join(' / ')} |`);
     }
