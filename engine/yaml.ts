@@ -36,8 +36,49 @@ const unsafeType = new yaml.Type('!unsafe', {
   represent: (v: object) => (v as UnsafeText).text,
 });
 
-/** js-yaml's default schema plus Ansible's `!vault` and `!unsafe` tags. */
-export const ANSIBLE_SCHEMA = yaml.DEFAULT_SCHEMA.extend([vaultType, unsafeType]);
+/**
+ * YAML 1.1 booleans, as PyYAML (and so Ansible) reads them: yes/no/on/off/true/false in
+ * lower, Title or UPPER case. js-yaml's YAML 1.2 core schema would keep `yes` a string, and
+ * `gather_facts: no` would then be truthy.
+ */
+const BOOL_11 = /^(?:y(?:es)?|Y(?:es)?|YES|n(?:o)?|N(?:o)?|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
+const bool11Type = new yaml.Type('tag:yaml.org,2002:bool', {
+  kind: 'scalar',
+  resolve: (data: string | null) => data !== null && BOOL_11.test(data) && !/^[yYnN]$/.test(data),
+  construct: (data: string) => /^(?:y|yes|true|on)$/i.test(data),
+  predicate: (v: unknown) => typeof v === 'boolean',
+  represent: { lowercase: (v: object) => (v ? 'true' : 'false') },
+  defaultStyle: 'lowercase',
+});
+
+/**
+ * YAML 1.1 integers, as PyYAML reads them: `0755` is octal (493), `0b101` binary, `0x1F` hex,
+ * `1_000` has separators. (`mode: 0644` then means what it means in Ansible.)
+ */
+const INT_11 = /^[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|0[0-7_]+|(?:0|[1-9][0-9_]*))$/;
+const int11Type = new yaml.Type('tag:yaml.org,2002:int', {
+  kind: 'scalar',
+  resolve: (data: string | null) => data !== null && INT_11.test(data) && /[0-9]$|[0-9a-fA-F]$/.test(data) && !/__/.test(data),
+  construct: (data: string) => {
+    let s = data.replace(/_/g, '');
+    let sign = 1;
+    if (s[0] === '-' || s[0] === '+') {
+      if (s[0] === '-') sign = -1;
+      s = s.slice(1);
+    }
+    if (s === '0') return 0;
+    if (s.startsWith('0b')) return sign * parseInt(s.slice(2), 2);
+    if (s.startsWith('0x')) return sign * parseInt(s.slice(2), 16);
+    if (s.startsWith('0')) return sign * parseInt(s.slice(1), 8);
+    return sign * parseInt(s, 10);
+  },
+  predicate: (v: unknown) => typeof v === 'number' && Number.isInteger(v),
+  represent: { decimal: (v: object) => String(v) },
+  defaultStyle: 'decimal',
+});
+
+/** js-yaml's default schema with YAML 1.1 bool/int (as Ansible) plus `!vault` and `!unsafe`. */
+export const ANSIBLE_SCHEMA = yaml.DEFAULT_SCHEMA.extend({ implicit: [bool11Type, int11Type], explicit: [vaultType, unsafeType] });
 
 const positions = new WeakMap<object, SourcePos>();
 
@@ -75,6 +116,9 @@ export function parseYaml(text: string, file: string): Result<unknown, ParseErro
         } else {
           const start = stack.pop();
           const r = state.result;
+          if (r !== null && typeof r === 'object' && !Array.isArray(r) && Object.prototype.hasOwnProperty.call(r, '[object Object]')) {
+            throw new ParseError('a value starting with "{{" must be quoted: write "{{ ... }}" (YAML reads an unquoted {{ }} as a mapping)', { file, line: start?.line, col: start?.col });
+          }
           if (start && r !== null && typeof r === 'object' && !positions.has(r)) {
             positions.set(r, { file, line: start.line, col: start.col });
           }
@@ -83,6 +127,7 @@ export function parseYaml(text: string, file: string): Result<unknown, ParseErro
     });
     return ok(data);
   } catch (e: any) {
+    if (e instanceof ParseError) return err(e);
     if (e instanceof yaml.YAMLException) {
       const m = (e as any).mark;
       const reason = (e as any).reason ?? e.message;

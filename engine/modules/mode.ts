@@ -15,14 +15,14 @@ export function isSymbolic(mode: string): boolean {
 
 /**
  * Normalise a user-given mode. Octal strings and ints become numbers; symbolic strings stay
- * strings. A YAML int whose digits are all octal (js-yaml reads `0644` as 644) is read as the
- * octal digits it was written with. Throws a message string for invalid modes.
+ * strings. An int is used as the mode value itself, as Ansible does: YAML 1.1 (engine/yaml.ts)
+ * reads `mode: 0644` as 420 == 0o644, while an unquoted `mode: 644` is 644 == 0o1204 (Ansible
+ * documents this pitfall: quote modes). Throws a message string for invalid modes.
  */
 export function parseModeArg(mode: unknown): number | string {
   if (typeof mode === 'number') {
-    if (!Number.isInteger(mode) || mode < 0) throw `mode must be in octal or symbolic form: ${mode}`;
-    const digits = String(mode);
-    return /^[0-7]{1,4}$/.test(digits) ? parseInt(digits, 8) : mode;
+    if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) throw `mode must be in octal or symbolic form: ${mode}`;
+    return mode;
   }
   const s = String(mode).trim();
   if (/^0?o?[0-7]{1,4}$/.test(s)) return parseInt(s.replace(/^0?o/, ''), 8);

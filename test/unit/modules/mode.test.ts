@@ -8,9 +8,9 @@ describe('modules/mode', () => {
     expect(parseModeArg('644')).to.equal(0o644);
     expect(parseModeArg('1777')).to.equal(0o1777);
     expect(parseModeArg('0o755')).to.equal(0o755);
-    expect(parseModeArg(644)).to.equal(0o644); // js-yaml reads `mode: 0644` as 644
-    expect(parseModeArg(420)).to.equal(0o420); // digits are octal: read as written
-    expect(parseModeArg(1493)).to.equal(1493); // a 9: not octal digits, kept as the number
+    expect(parseModeArg(0o644)).to.equal(0o644); // YAML 1.1 reads `mode: 0644` as 420 == 0o644
+    expect(parseModeArg(420)).to.equal(0o644); // ints are the mode value itself, as in Ansible
+    expect(parseModeArg(644)).to.equal(644); // unquoted `mode: 644` is decimal 644 (Ansible's pitfall)
   });
 
   it('keeps symbolic modes and rejects garbage', () => {
