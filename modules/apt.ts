@@ -4,13 +4,15 @@ import { fail } from '../engine/modules/failure.ts';
 import { quote } from '../engine/modules/quote.ts';
 import { mustSh } from '../engine/modules/remote.ts';
 import { missingMsg, normNames, normState, pkgDiff, pkgSteps, type PkgChanges } from '../engine/modules/pkg/common.ts';
-import { aptReadScript, isInstalled, parseAptRead, parseAptSpec, versionMatches, type AptRead } from '../engine/modules/pkg/dpkg.ts';
+import { aptReadScript, isInstalled, parseAptRead, parseAptSimulation, parseAptSpec, upgradeCommand, versionMatches, type AptRead } from '../engine/modules/pkg/dpkg.ts';
 
 interface AptState extends PkgChanges {
   /** Words after `apt-get ... install` (specs and .deb paths). */
   installArgs: string[];
   updateOnly: boolean;
   autoremove: string[];
+  /** `upgrade`: the apt-get subcommand (then names are not handled, like Ansible). */
+  upgradeCmd?: string;
 }
 
 const APT_ENV = 'DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a';
@@ -45,7 +47,7 @@ const apt: ModuleDef<Record<string, any>, AptState> = {
       'Installs, upgrades or removes Debian packages with apt-get (DEBIAN_FRONTEND=noninteractive). The installed state, candidates and the cache age are read with ONE command ' +
       '(dpkg-query + apt-cache policy); the change is ONE apt-get command, run only when something changes. Check mode reports what would be installed/removed; ' +
       "--diff lists the packages' versions before and after. A package no repository offers fails with \"No package matching 'NAME' is available\". " +
-      'update_cache runs `apt-get update` before anything else (also when other packages are unchanged); on its own it reports changed when the cache was updated. ' +
+      'update_cache runs `apt-get update` before anything else (also when other packages are unchanged); on its own it reports changed when the cache was updated. The cache age for cache_valid_time is that of /var/lib/apt/periodic/update-success-stamp (touched after each successful update), else of /var/lib/apt/lists. ' +
       'Package name patterns (wildcards) are not supported.',
     check: 'full',
     diff: true,
@@ -91,13 +93,14 @@ const apt: ModuleDef<Record<string, any>, AptState> = {
     allow_downgrade: { type: 'bool', default: false, aliases: ['allow-downgrade', 'allow_downgrades', 'allow-downgrades'], description: 'Allow installing a lower version than the installed one.' },
     allow_unauthenticated: { type: 'bool', default: false, aliases: ['allow-unauthenticated'], description: 'Install packages that cannot be authenticated.' },
     force: { type: 'bool', default: false, description: 'apt-get --force-yes (dangerous; deprecated by apt).' },
+    upgrade: { type: 'str', default: 'no', choices: ['dist', 'full', 'no', 'safe', 'yes'], description: 'Upgrade the system: yes/safe = `apt-get upgrade --with-new-pkgs`, full/dist = `apt-get dist-upgrade` (simulated first: changed only when something would be upgraded). Other package arguments are then ignored, like Ansible.' },
     only_upgrade: { type: 'bool', default: false, description: 'Only upgrade packages that are already installed.' },
     dpkg_options: { type: 'str', default: 'force-confdef,force-confold', description: 'Comma-separated dpkg options (each passed as -o Dpkg::Options::=--OPTION).' },
     force_apt_get: { type: 'bool', default: false, description: 'Accepted for compatibility: tsplay always uses apt-get.' },
     lock_timeout: { type: 'int', default: 60, description: 'Accepted for compatibility (apt-get waits for the dpkg lock itself).' },
   },
   validate(a) {
-    if (!a.name?.length && !a.deb && !a.update_cache && !a.cache_valid_time && !a.autoremove) return 'one of the following is required: autoremove, deb, name, update_cache';
+    if (!a.name?.length && !a.deb && !a.update_cache && !a.cache_valid_time && !a.autoremove && (a.upgrade ?? 'no') === 'no') return 'one of the following is required: autoremove, deb, name, update_cache, upgrade';
     if (a.deb && normState(a.state) === 'absent') return 'deb can only be used with state present';
     return undefined;
   },
@@ -113,13 +116,37 @@ const apt: ModuleDef<Record<string, any>, AptState> = {
     const wantUpdate = (args.update_cache || cvt > 0) && (cvt === 0 || st.cacheAge > cvt);
     let cacheUpdated = false;
     if (wantUpdate && !ctx.check) {
-      await mustSh(ctx, `${APT_ENV} apt-get update -q`, 'Failed to update apt cache');
+      // the stamp apt's own periodic update writes: cache_valid_time measures from it (lists/ may not change)
+      await mustSh(ctx, `${APT_ENV} apt-get update -q && mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/update-success-stamp`, 'Failed to update apt cache');
       cacheUpdated = true;
       st = await read(ctx, names, debs);
     }
     const ch: AptState = { install: [], upgrade: [], remove: [], installArgs: [], updateOnly: false, autoremove: [] };
     const before: Record<string, string | undefined> = {};
     const after: Record<string, string | undefined> = {};
+    const upCmd = upgradeCommand(String(args.upgrade));
+    if (upCmd) {
+      const sim = parseAptSimulation((await mustSh(ctx, `LC_ALL=C apt-get -s -q ${aptOpts(args)} ${upCmd}`, `cannot simulate apt-get ${upCmd}`)).stdout);
+      for (const i of sim.inst) {
+        (i.from ? ch.upgrade : ch.install).push(i.name);
+        before[i.name] = i.from;
+        after[i.name] = i.to;
+      }
+      for (const r of sim.remv) {
+        ch.remove.push(r.name);
+        before[r.name] = r.from ?? 'installed';
+        after[r.name] = undefined;
+      }
+      const changed = sim.inst.length + sim.remv.length > 0;
+      ch.upgradeCmd = upCmd;
+      return {
+        changed,
+        steps: [...(wantUpdate ? ['apt-get update'] : []), ...(changed ? [`apt-get ${upCmd}`, ...pkgSteps(ch)] : [])],
+        diff: changed ? [pkgDiff(before, after)] : [],
+        state: ch,
+        result: { cache_updated: cacheUpdated, cache_update_time: cacheUpdated ? Math.floor(Date.now() / 1000) : st.cacheTime, ...(changed ? { installed: [...ch.install, ...ch.upgrade], removed: ch.remove } : {}), msg: changed ? '' : 'No packages to upgrade' },
+      };
+    }
     const missing: string[] = [];
     for (const s of specs) {
       const inst = st.installed.get(s.name);
@@ -191,10 +218,11 @@ const apt: ModuleDef<Record<string, any>, AptState> = {
     const ch = plan.state!;
     const opts = aptOpts(args);
     const cmds: string[] = [];
-    if (ch.installArgs.length) cmds.push(`${APT_ENV} apt-get ${opts} install ${ch.installArgs.map(quote).join(' ')}`);
+    if (ch.upgradeCmd) cmds.push(`${APT_ENV} apt-get ${opts} ${ch.upgradeCmd}`);
+    else if (ch.installArgs.length) cmds.push(`${APT_ENV} apt-get ${opts} install ${ch.installArgs.map(quote).join(' ')}`);
     const explicit = ch.remove.filter((n) => !ch.autoremove.includes(n));
-    if (explicit.length) cmds.push(`${APT_ENV} apt-get ${opts}${args.purge ? ' --purge' : ''} remove ${explicit.map(quote).join(' ')}`);
-    if (ch.autoremove.length) cmds.push(`${APT_ENV} apt-get ${opts}${args.purge ? ' --purge' : ''} autoremove`);
+    if (explicit.length && !ch.upgradeCmd) cmds.push(`${APT_ENV} apt-get ${opts}${args.purge ? ' --purge' : ''} remove ${explicit.map(quote).join(' ')}`);
+    if (ch.autoremove.length && !ch.upgradeCmd) cmds.push(`${APT_ENV} apt-get ${opts}${args.purge ? ' --purge' : ''} autoremove`);
     if (!cmds.length) return { ...plan.result, changed: plan.changed };
     const r = await mustSh(ctx, cmds.join(' && '), ch.remove.length && !ch.installArgs.length ? "'apt-get remove' failed" : "'apt-get install' failed");
     return { ...plan.result, changed: true, stdout: r.stdout, stderr: r.stderr, rc: r.rc };

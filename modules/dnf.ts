@@ -168,28 +168,33 @@ const dnf: ModuleDef<Record<string, any>, DnfState> = {
         }
       }
     } else {
-      const need = pkgs.filter((s) => want === 'latest' || installed(s).length === 0);
+      const need = pkgs.filter((s) => want === 'latest' || /[*?[]/.test(s) || installed(s).length === 0);
       const avail = await listAvailable(ctx, tool, need, words);
       const missing: string[] = [];
       for (const spec of need) {
         const have = installed(spec);
         const offered = avail.filter((p) => specMatches(spec, p));
-        const target = best(offered);
-        if (!target) {
+        if (!offered.length) {
           if (have.length === 0) missing.push(spec);
           continue;
         }
-        const cur = best(have.filter((p) => p.name === target.name)) ?? best(st.installed.filter((p) => p.name === target.name));
+        // a glob may name several packages: each is handled on its own; '*' only upgrades what is installed
+        const names = [...new Set(offered.map((p) => p.name))].filter((n) => spec !== '*' || st.installed.some((p) => p.name === n));
         const versioned = hasVersion(spec, offered);
-        if (cur && evrCompare(target, cur) === 0) continue;
-        if (cur && evrCompare(target, cur) < 0) {
-          if (!versioned || !args.allow_downgrade) continue;
-          ch.downgradeArgs.push(nevra(target));
-        } else ch.installArgs.push(cur ? nevra(target) : spec);
-        (cur ? ch.upgrade : ch.install).push(target.name);
-        before[target.name] = cur ? evr(cur) : undefined;
-        after[target.name] = evr(target);
-        results.push(`Installed: ${nevra(target)}`);
+        for (const name of names) {
+          if (name in after) continue;
+          const target = best(offered.filter((p) => p.name === name))!;
+          const cur = best(have.filter((p) => p.name === name)) ?? best(st.installed.filter((p) => p.name === name));
+          if (cur && (evrCompare(target, cur) === 0 || (want !== 'latest' && !versioned))) continue;
+          if (cur && evrCompare(target, cur) < 0) {
+            if (!versioned || !args.allow_downgrade) continue;
+            ch.downgradeArgs.push(nevra(target));
+          } else ch.installArgs.push(cur || names.length > 1 ? nevra(target) : spec);
+          (cur ? ch.upgrade : ch.install).push(name);
+          before[name] = cur ? evr(cur) : undefined;
+          after[name] = evr(target);
+          results.push(`Installed: ${nevra(target)}`);
+        }
       }
       if (missing.length) fail(missingMsg(missing), { failures: missing.map((m) => `No package ${m} available.`), results: [] });
       st.files.forEach((h, i) => {

@@ -80,6 +80,12 @@ describe('lab: package modules (apt, apt_repository, deb822_repository, package,
     expect((await run('apt', { name: 'hello', update_cache: true, cache_valid_time: 3600 })).changed).to.equal(false);
   });
 
+  it('apt: upgrade is simulated first: nothing to upgrade on this host means ok (check mode too)', async () => {
+    const c = await run('apt', { upgrade: 'dist' }, { check: true });
+    expect(c).to.include({ changed: false, msg: 'No packages to upgrade' });
+    expect((await run('apt', { upgrade: 'yes' })).changed).to.equal(false);
+  });
+
   it('package: picks apt on this Debian host (from the pkg_mgr fact, or by asking the host)', async () => {
     const r = await run('package', { name: 'tree', state: 'absent' });
     expect(r).to.include({ backend: 'apt' });
@@ -150,6 +156,20 @@ describe('lab: package modules (apt, apt_repository, deb822_repository, package,
     expect(await rpmq('tsplay-hello'), 'nothing installed when one package is missing').to.equal('package tsplay-hello is not installed\n');
     const off = await run('dnf', { name: 'tsplay-hello', disablerepo: 'tsplay-lab' });
     expect(off).to.include({ failed: true, msg: "No package matching 'tsplay-hello' is available" });
+  });
+
+  it('dnf: a glob installs each match; name * with state latest only upgrades installed packages', async () => {
+    expect((await run('dnf', { name: 'tsplay-hello-1.0' })).changed).to.equal(true);
+    const up = await run('dnf', { name: '*', state: 'latest' }, { diff: true });
+    expect(up.changed).to.equal(true);
+    expect(up.diff?.[0]).to.include({ before: 'tsplay-hello 1.0-1\n', after: 'tsplay-hello 1.1-1\n' });
+    expect(await rpmq('tsplay-hello tsplay-world')).to.equal('tsplay-hello-1.1-1.noarch\npackage tsplay-world is not installed\n');
+    expect((await run('dnf', { name: '*', state: 'latest' })).changed).to.equal(false);
+    const g = await run('dnf', { name: 'tsplay-*' });
+    expect(g).to.deep.include({ changed: true, installed: ['tsplay-world'] });
+    expect((await run('dnf', { name: 'tsplay-*' })).changed).to.equal(false);
+    expect((await run('dnf', { name: 'tsplay-*', state: 'absent' })).changed).to.equal(true);
+    expect(await rpmq('tsplay-hello tsplay-world')).to.equal('package tsplay-hello is not installed\npackage tsplay-world is not installed\n');
   });
 
   it('yum_repository: writes an INI section, idempotent, diff, dnf sees it; absent deletes the file', async () => {

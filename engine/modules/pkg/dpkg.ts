@@ -157,3 +157,28 @@ export function parseAptRead(out: string): AptRead {
     hasApt: tool.trim() === 'apt-get',
   };
 }
+
+/** What `apt-get -s` (simulate) would do: packages installed/upgraded (old version if any) and removed. */
+export interface AptSimulation {
+  inst: { name: string; from?: string; to: string }[];
+  remv: { name: string; from?: string }[];
+}
+
+/** Parse `apt-get -s ...` output (`Inst NAME [OLD] (NEW ...)`, `Remv NAME [OLD]`). */
+export function parseAptSimulation(out: string): AptSimulation {
+  const sim: AptSimulation = { inst: [], remv: [] };
+  for (const line of out.split('\n')) {
+    const i = /^Inst (\S+) (?:\[(\S+)\] )?\((\S+)/.exec(line);
+    if (i) sim.inst.push({ name: i[1], ...(i[2] ? { from: i[2] } : {}), to: i[3] });
+    const r = /^(?:Remv|Purg) (\S+)(?: \[(\S+)\])?/.exec(line);
+    if (r) sim.remv.push({ name: r[1], ...(r[2] ? { from: r[2] } : {}) });
+  }
+  return sim;
+}
+
+/** apt-get subcommand for Ansible's `upgrade` values (yes/safe: upgrade --with-new-pkgs; full/dist: dist-upgrade). */
+export function upgradeCommand(upgrade: string): string | undefined {
+  if (upgrade === 'yes' || upgrade === 'safe') return 'upgrade --with-new-pkgs';
+  if (upgrade === 'full' || upgrade === 'dist') return 'dist-upgrade';
+  return undefined;
+}

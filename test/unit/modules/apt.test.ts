@@ -1,7 +1,7 @@
 /** apt, apt_repository, deb822_repository, package: the pure parts (dpkg/apt-cache parsers, sources editing, args). */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { aptReadScript, isInstalled, parseAptPolicy, parseAptRead, parseAptSpec, parseDpkgQuery, versionMatches } from '../../../engine/modules/pkg/dpkg.ts';
+import { aptReadScript, isInstalled, parseAptPolicy, parseAptRead, parseAptSimulation, parseAptSpec, parseDpkgQuery, upgradeCommand, versionMatches } from '../../../engine/modules/pkg/dpkg.ts';
 import { missingMsg, normNames, normState, pkgDiff, pkgSteps } from '../../../engine/modules/pkg/common.ts';
 import { deb822Filename, editSources, parseSourceLine, renderDeb822, suggestFilename } from '../../../engine/modules/pkg/sources.ts';
 import { validateArgs } from '../../../engine/modules/args.ts';
@@ -77,6 +77,15 @@ describe('pkg/dpkg: apt specs and parsers', () => {
   });
 });
 
+describe('pkg/dpkg: upgrade simulation', () => {
+  it('parses apt-get -s: upgraded (old version), newly installed, removed; maps the upgrade values', () => {
+    const out = 'Reading package lists...\nInst tree [2.0.0-1] (2.1.0-1 Debian:12/stable [amd64])\nInst libnew (1.0-1 Debian:12/stable [amd64])\nConf tree (2.1.0-1 Debian:12/stable [amd64])\nRemv oldlib [0.9-2]\n';
+    expect(parseAptSimulation(out)).to.deep.equal({ inst: [{ name: 'tree', from: '2.0.0-1', to: '2.1.0-1' }, { name: 'libnew', to: '1.0-1' }], remv: [{ name: 'oldlib', from: '0.9-2' }] });
+    expect(parseAptSimulation('0 upgraded, 0 newly installed, 0 to remove and 0 not upgraded.\n')).to.deep.equal({ inst: [], remv: [] });
+    expect(['yes', 'safe', 'full', 'dist', 'no'].map(upgradeCommand)).to.deep.equal(['upgrade --with-new-pkgs', 'upgrade --with-new-pkgs', 'dist-upgrade', 'dist-upgrade', undefined]);
+  });
+});
+
 describe('pkg/sources: one-line sources and deb822', () => {
   it('parses lines like Ansible: disabled, comments, whitespace folded, invalid lines', () => {
     expect(parseSourceLine('deb   http://x/debian  bookworm main # mine')).to.deep.equal({ valid: true, enabled: true, source: 'deb http://x/debian bookworm main', comment: 'mine' });
@@ -132,7 +141,7 @@ describe('apt/package argument schemas', () => {
     const apt = (await getModule('apt'))!;
     expect(() => validateArgs(apt, { name: 'x', state: 'bogus' })).to.throw(/state must be one of: present, installed, latest, absent, removed, got: bogus/);
     expect(validateArgs(apt, { pkg: 'a,b', 'update-cache': 'yes' })).to.include({ update_cache: true }).and.to.have.deep.property('name', ['a', 'b']);
-    expect(() => validateArgs(apt, { state: 'present' })).to.throw(/one of the following is required: autoremove, deb, name, update_cache/);
+    expect(() => validateArgs(apt, { state: 'present' })).to.throw(/one of the following is required: autoremove, deb, name, update_cache, upgrade/);
     const pkg = (await getModule('ansible.builtin.package'))!;
     expect(() => validateArgs(pkg, { name: 'x' })).to.throw(/state/);
   });
