@@ -93,6 +93,8 @@ export interface WalkScope {
   extra?: Record<string, unknown>;
   /** Role of an include_role (overrides the node's role for variable layers). */
   role?: RoleInfo;
+  /** Files of the dynamic includes we are nested in, outermost first (recursion guard). */
+  includeChain?: string[];
 }
 
 /** Is the host still running tasks in this play? */

@@ -5,10 +5,10 @@
  * tags, --start-at-task, --step, run_once, throttle, any_errors_fatal,
  * max_fail_percentage and handler flushing live here.
  */
-import { isAbsolute, join } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import pLimit from 'p-limit';
-import type { ModuleResult, TaskInfo } from '../types.ts';
+import { TsplayError, type ModuleResult, type TaskInfo } from '../types.ts';
 import type { BlockNode, IncludeNode, Node, TaskNode } from '../playbook/model.ts';
 import { countOutcome } from '../report/stats.ts';
 import { isActive, taskInfo, type PlayRun, type WalkScope } from './context.ts';
@@ -369,8 +369,13 @@ async function runInclude(pr: PlayRun, node: IncludeNode, hosts: string[], scope
     try {
       if (node.what === 'include_tasks') {
         const file = resolveTaskFile(node, g.target);
+        const chain = [...(scope.includeChain ?? []), file];
+        if (chain.length > MAX_INCLUDE_DEPTH) {
+          const seen = chain.slice(-4).map((f) => basename(f)).join(' -> ');
+          throw new TsplayError(`include_tasks nested more than ${MAX_INCLUDE_DEPTH} levels deep (endless recursion? ... ${seen})`, node.pos);
+        }
         const nodes = svc.loadTaskFile(file, node);
-        await walk(pr, nodes, g.hosts, { ...scope, includeParams: { ...scope.includeParams, ...g.params } });
+        await walk(pr, nodes, g.hosts, { ...scope, includeChain: chain, includeParams: { ...scope.includeParams, ...g.params } });
       } else {
         const loaded = svc.loadRoleForInclude(g.target, node.from, node);
         for (const h of g.hosts) emit({ type: 'include', file: loaded.role.path, host: h });
@@ -387,6 +392,9 @@ async function runInclude(pr: PlayRun, node: IncludeNode, hosts: string[], scope
     }
   }
 }
+
+/** Nesting limit of dynamic include_tasks: deeper is endless recursion (Ansible would loop forever). */
+const MAX_INCLUDE_DEPTH = 100;
 
 function resolveTaskFile(node: IncludeNode, target: string): string {
   if (isAbsolute(target)) return target;
