@@ -322,7 +322,7 @@ export function parseExtraVars(value: string, cwd = process.cwd()): Record<strin
     } catch (e) {
       throw new OptionsError(`${where}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`);
     }
-    data = loadYamlish(body, where);
+    data = loadYamlish(body, where, file);
   } else if (text.startsWith('{') || text.startsWith('[')) {
     data = loadYamlish(text, where);
   } else {
@@ -333,10 +333,16 @@ export function parseExtraVars(value: string, cwd = process.cwd()): Record<strin
   return data as Record<string, unknown>;
 }
 
-function loadYamlish(text: string, where: string): unknown {
+function loadYamlish(text: string, where: string, file?: string): unknown {
   try {
     return yaml.load(text);
   } catch (e) {
+    // an @file error names file:line:col, as every error read from a file does
+    const mark = (e as { mark?: { line?: number; column?: number } }).mark;
+    if (file && mark?.line !== undefined) {
+      const reason = ((e as { reason?: string }).reason ?? (e as Error).message.split('\n')[0]).trim();
+      throw new OptionsError(`${file}:${mark.line + 1}:${(mark.column ?? 0) + 1}: ${where}: invalid YAML/JSON: ${reason}`);
+    }
     throw new OptionsError(`${where}: invalid YAML/JSON: ${(e as Error).message.split('\n')[0]}`);
   }
 }
