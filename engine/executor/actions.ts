@@ -3,6 +3,7 @@
  * noted): debug, set_fact, assert, fail, include_vars, setup/gather_facts, add_host,
  * group_by, pause. `meta` is handled by the walker (it acts on the play, not one host).
  */
+import { withConnKeywords } from './connvars.ts';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve, extname } from 'node:path';
 import type { ModuleResult } from '../types.ts';
@@ -149,7 +150,7 @@ async function setup(c: ActionCall): Promise<ModuleResult> {
   const { svc, store } = c.pr.run;
   const cached = c.task.action === 'gather_facts' && !c.args.refresh ? store.facts.get(c.host) : undefined;
   if (cached) return { changed: false, ansible_facts: cached };
-  const conn = await svc.connect(c.host, c.vars);
+  const conn = await svc.connect(c.host, withConnKeywords(c.pr, c.task, c.vars));
   const facts = await svc.gatherFacts(conn, c.vars, c.become);
   const filter = c.args.filter;
   store.setFacts(c.host, facts);

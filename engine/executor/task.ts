@@ -16,6 +16,7 @@ import { CONTROLLER_ACTIONS, findControllerFile, runAction } from './actions.ts'
 import { readdirSync, statSync } from 'node:fs';
 import { dirname as pathDirname, basename as pathBasename, join as pathJoin } from 'node:path';
 import { globToRegExp } from '../inventory/fnmatch.ts';
+import { withConnKeywords } from './connvars.ts';
 
 /** The final outcome of a task on a host. */
 export interface HostOutcome {
@@ -143,7 +144,7 @@ async function invoke(pr: PlayRun, task: TaskNode, host: string, vars: Record<st
     return { result: { changed: false, failed: true, msg: `couldn't resolve module/action '${task.action}'${hint ? `; did you mean '${hint}'?` : ''}` }, delegatedTo };
   }
   const connHost = delegatedTo ?? host;
-  const connVars = delegatedTo ? delegateVars(pr, delegatedTo) : vars;
+  const connVars = withConnKeywords(pr, task, delegatedTo ? delegateVars(pr, delegatedTo) : vars);
   const become = resolveBecome(task, connVars === vars ? vars : { ...connVars, ...pick(vars, /^ansible_become/) }, cliBecome);
   let conn: Connection | undefined;
   if (!def.controllerOnly) conn = await svc.connect(connHost, connVars);

@@ -1,0 +1,82 @@
+/**
+ * Regression tests for executor bugs reported by other engineers, end to end on the
+ * controller (LocalConnection, no mocks). Each test names the bug it guards.
+ */
+import { expect } from 'chai';
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import type { RunEvent, HostStats } from '../../../engine/types.ts';
+import { loadInventory } from '../../../engine/inventory/index.ts';
+import { loadPlaybook } from '../../../engine/playbook/load.ts';
+import { realServices, inventoryAdapter, loaderOptions } from '../../../engine/executor/wire.ts';
+import { createRun, runPlaybook } from '../../../engine/executor/run.ts';
+
+interface Ran {
+  code: number;
+  events: RunEvent[];
+  stats: Record<string, HostStats>;
+  /** debug msgs per host (non-loop results). */
+  msgs: Record<string, unknown[]>;
+}
+
+/** Run `yaml` against the INI inventory `inv` in a fresh temp dir. */
+export async function runLocal(yaml: string, inv: string, opts: { files?: Record<string, string>; verbosity?: number } = {}): Promise<Ran> {
+  const dir = mkdtempSync(join(tmpdir(), 'tsp-bug-'));
+  writeFileSync(join(dir, 'hosts.ini'), inv);
+  writeFileSync(join(dir, 'site.yml'), yaml);
+  for (const [f, text] of Object.entries(opts.files ?? {})) {
+    mkdirSync(dirname(join(dir, f)), { recursive: true });
+    writeFileSync(join(dir, f), text);
+  }
+  const invObj = loadInventory([join(dir, 'hosts.ini')]);
+  const lo = loaderOptions([], dir);
+  const pb = loadPlaybook(join(dir, 'site.yml'), lo);
+  const events: RunEvent[] = [];
+  const svc = realServices({ cli: {}, loader: lo });
+  const input = {
+    playbook: pb,
+    cfg: { check: false, diff: false, forks: 5, tags: { only: [], skip: [] }, step: false, forceHandlers: false, verbosity: opts.verbosity ?? 0, playbookDir: dir, libraryDirs: [] },
+    inv: inventoryAdapter(invObj, undefined, dir),
+    svc,
+    emit: (e: RunEvent) => events.push(e),
+    extraVars: {},
+  };
+  const run = createRun(input);
+  const out = await runPlaybook(run, input);
+  await svc.closeAll();
+  const msgs: Record<string, unknown[]> = {};
+  for (const e of events) {
+    if (e.type !== 'host_result' || e.item !== undefined) continue;
+    if (e.task.action === 'debug' && e.status === 'ok' && !Array.isArray(e.result.results)) (msgs[e.host] ??= []).push(e.result.msg ?? e.result);
+  }
+  return { code: out.exitCode, events, stats: out.stats, msgs };
+}
+
+const failures = (r: Ran): string[] => r.events.flatMap((e) => (e.type === 'host_result' && (e.status === 'failed' || e.status === 'unreachable') ? [`${e.host}: ${String(e.result.msg)}`] : []));
+
+describe('reported executor bugs', function () {
+  this.timeout(60_000);
+
+  it('bug 1: play/task `connection: local` overrides a host without ansible_connection (no SSH to ansible_host)', async () => {
+    // 198.18.0.250 is a lab address nobody listens on: reaching for it would be unreachable.
+    const inv = 'h1 ansible_host=198.18.0.250 ansible_port=1 ansible_ssh_timeout=1\n';
+    const r = await runLocal(`
+- hosts: all
+  gather_facts: true
+  connection: local
+  tasks:
+    - command: echo play-level
+      register: a
+    - block:
+        - command: echo block-level
+          connection: local
+          register: b
+      connection: ssh
+    - debug: msg="{{ a.stdout }} {{ b.stdout }}"
+`, inv);
+    expect(failures(r)).to.deep.equal([]);
+    expect(r.code).to.equal(0);
+    expect(r.msgs.h1).to.deep.equal(['play-level block-level']);
+  });
+});
