@@ -151,6 +151,23 @@ async function buildRaw(): Promise<string> {
   return file;
 }
 
+/**
+ * Make dist/ match the sources (others may be editing them): rebuild when stale; a source that
+ * does not compile right now (someone mid-edit) is retried for a minute before giving up.
+ */
+async function freshDist(): Promise<void> {
+  for (let attempt = 0; !distIsFresh(ROOT); attempt++) {
+    if (attempt > 6) throw new Error('dist/ could not be brought up to date with the sources (they keep changing or do not compile)');
+    log('dist/ is stale: rebuilding');
+    try {
+      await buildDist(ROOT);
+    } catch (e) {
+      log(`${(e as Error).message}; retrying in 10 s`);
+      await new Promise((r) => setTimeout(r, 10_000));
+    }
+  }
+}
+
 interface Ctx {
   o: Opts;
   lab: LabInfo;
@@ -164,10 +181,7 @@ async function runEngine(c: Ctx, e: Engine, w: Workload, rawPlan?: string, trace
   let m: Measured;
   if (e === 'tsplay' || e === 'tsplay-tsx') {
     // measure the current sources: rebuild dist/ when someone edited them (not timed)
-    if (e === 'tsplay' && !trace && !distIsFresh(ROOT)) {
-      log('dist/ is stale: rebuilding');
-      await buildDist(ROOT);
-    }
+    if (e === 'tsplay' && !trace) await freshDist();
     const env: Record<string, string> = trace ? { TSPLAY_BENCH_TRACE: trace, TSPLAY_NO_DIST: '1' } : e === 'tsplay-tsx' ? { TSPLAY_NO_DIST: '1' } : {};
     const pre = trace ? ['--import', import.meta.resolve('tsx'), '--import', pathToFileURL(join(ROOT, 'bench', 'trace.ts')).href] : [];
     m = await measured(process.execPath, [...pre, join(ROOT, 'bin', 'tsplay.js'), w.playbook, '-i', w.inventory, '-f', String(w.hosts)], env, c.work);
