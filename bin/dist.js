@@ -82,7 +82,15 @@ export async function buildDist(root) {
   const manifest = JSON.stringify({ built: new Date().toISOString(), sources: before });
   writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(after) === JSON.stringify(before) ? manifest : '{}');
   writeFileSync(join(tmp, 'package.json'), '{"type":"module"}\n');
-  rmSync(join(root, 'dist'), { recursive: true, force: true });
+  // swap in with two renames (running tsplays import built-in modules lazily from dist/)
+  const old = join(root, `dist.old-${process.pid}`);
+  let hadOld = true;
+  try {
+    renameSync(join(root, 'dist'), old);
+  } catch {
+    hadOld = false;
+  }
   renameSync(tmp, join(root, 'dist'));
+  if (hadOld) rmSync(old, { recursive: true, force: true });
   return files.length;
 }
