@@ -31,7 +31,7 @@ const pkg: ModuleDef<Record<string, any>, PkgState> = {
     short: 'Generic OS package manager',
     description:
       "Installs or removes packages with the host's package manager: the `pkg_mgr` fact (ansible_facts.pkg_mgr) picks the module (apt -> apt, dnf/yum -> dnf); without gathered facts the host is asked which of apt-get, dnf, yum it has (dnf/yum first on Red Hat systems, as the fact does). " +
-      'Check mode and diff are those of the module it runs. Package names differ between distributions; use a variable per OS family for portable roles.',
+      'Other arguments (update_cache, enablerepo, install_recommends, ...) are passed to that module, which rejects the ones it does not know, like Ansible. Check mode and diff are those of the module it runs. Package names differ between distributions; use a variable per OS family for portable roles.',
     check: 'full',
     diff: true,
     returns: { backend: 'The module that did the work (apt or dnf).' },
@@ -44,13 +44,27 @@ const pkg: ModuleDef<Record<string, any>, PkgState> = {
     name: { type: 'list', elements: 'str', required: true, aliases: ['pkg'], description: 'Package names (list or comma-separated), as the package manager spells them.' },
     state: { type: 'str', required: true, choices: ['present', 'installed', 'latest', 'absent', 'removed'], description: 'present/installed, latest, absent/removed.' },
     use: { type: 'str', default: 'auto', description: "Package manager module to use (apt, dnf, yum); 'auto' uses the pkg_mgr fact." },
+    update_cache: { type: 'bool', description: 'Passed to the package manager module (apt and dnf).' },
+    allow_downgrade: { type: 'bool', description: 'Passed to the package manager module (apt and dnf).' },
+    autoremove: { type: 'bool', description: 'Passed to the package manager module (apt and dnf).' },
+    cache_valid_time: { type: 'int', description: 'Passed to apt (an error with dnf, like Ansible).' },
+    install_recommends: { type: 'bool', description: 'Passed to apt (an error with dnf, like Ansible).' },
+    enablerepo: { type: 'list', elements: 'str', description: 'Passed to dnf (an error with apt, like Ansible).' },
+    disablerepo: { type: 'list', elements: 'str', description: 'Passed to dnf (an error with apt, like Ansible).' },
+    disable_gpg_check: { type: 'bool', description: 'Passed to dnf (an error with apt, like Ansible).' },
   },
   async plan(args, ctx): Promise<Plan<PkgState>> {
     const mgr = await pkgMgr(ctx, String(args.use));
     const backend = BACKENDS[mgr];
     if (!backend) fail(`package: the package manager '${mgr}' is not supported by tsplay (supported: apt, dnf, yum)`);
     const def = (await getModule(backend))!;
-    const inner = validateArgs(def, { name: args.name, state: args.state });
+    const pass = Object.fromEntries(Object.entries(args).filter(([k, v]) => k !== 'use' && v !== undefined));
+    let inner: Record<string, unknown>;
+    try {
+      inner = validateArgs(def, pass);
+    } catch (e) {
+      return fail(`package (${backend}): ${e instanceof Error ? e.message : String(e)}`);
+    }
     const plan = await def.plan(inner, ctx);
     return { ...plan, result: { ...plan.result, backend }, state: { def, args: inner, inner: plan } };
   },

@@ -292,6 +292,16 @@ describe('lab: network modules (get_url, uri, unarchive)', function () {
       expect((await run('unarchive', z)).changed).to.equal(false);
     });
 
+    it('a URL src is downloaded on the target, then unpacked; idempotent', async () => {
+      await sshRun(m.lab, m.lab.hosts[1].name, 'mkdir -p /tmp/w/web && echo served > /tmp/w/web/index.html && tar czf /srv/www/site.tgz -C /tmp/w web');
+      await remote('rm -rf /srv/u && mkdir -p /srv/u');
+      const args = { src: `${web}/site.tgz`, dest: '/srv/u' };
+      expect(await run('unarchive', args)).to.include({ changed: true, handler: 'TgzArchive' });
+      expect(await remote('cat /srv/u/web/index.html')).to.equal('served\n');
+      expect((await run('unarchive', args)).changed).to.equal(false);
+      expect((await run('unarchive', { src: `${web}/none.tgz`, dest: '/srv/u' })).msg).to.equal(`Failure downloading ${web}/none.tgz, HTTP Error 404: Not Found`);
+    });
+
     it('failures: dest must exist, a non-archive is named, a missing remote src is named', async () => {
       expect((await run('unarchive', { src: join(local, 'app.zip'), dest: '/srv/none' })).msg).to.equal("dest '/srv/none' must be an existing dir");
       const bad = await run('unarchive', { src: '/etc/hostname', dest: '/srv/r', remote_src: true });

@@ -92,6 +92,10 @@ describe('lab: package modules (apt, apt_repository, deb822_repository, package,
     const f = await run('package', { name: 'tree', state: 'present' }, { vars: { ansible_facts: { pkg_mgr: 'apt' } } });
     expect(f).to.include({ backend: 'apt', changed: true });
     expect((await run('package', { name: 'tree', state: 'present' })).changed).to.equal(false);
+    expect((await run('package', { name: 'tree', state: 'present', update_cache: true, cache_valid_time: 3600 })).changed, 'apt arguments pass through').to.equal(false);
+    const wrong = await run('package', { name: 'tree', state: 'present', enablerepo: 'x' });
+    expect(wrong.failed).to.equal(true);
+    expect(wrong.msg).to.match(/^package \(apt\): Unsupported parameters for \(apt\) module: enablerepo\./);
     const other = await run('package', { name: 'x', state: 'present' }, { vars: { ansible_facts: { pkg_mgr: 'zypper' } } });
     expect(other).to.include({ failed: true, msg: "package: the package manager 'zypper' is not supported by tsplay (supported: apt, dnf, yum)" });
   });
