@@ -17,6 +17,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { dirname as pathDirname, basename as pathBasename, join as pathJoin } from 'node:path';
 import { globToRegExp } from '../inventory/fnmatch.ts';
 import { withConnKeywords } from './connvars.ts';
+import { markUnsafe } from '../expr/index.ts';
 
 /** The final outcome of a task on a host. */
 export interface HostOutcome {
@@ -189,7 +190,8 @@ async function executeOnce(pr: PlayRun, task: TaskNode, host: string, vars: Reco
     out = await invoke(pr, task, host, vars);
     const r = out.result;
     if (r.unreachable) return out;
-    const scoped = task.register ? { ...vars, [task.register]: r } : vars;
+    // Ansible never templates registered data again (its results are unsafe).
+    const scoped = task.register ? { ...vars, [task.register]: markUnsafe(r) } : vars;
     if (task.changedWhen && !r.skipped) {
       try {
         r.changed = svc.evalCondition(task.changedWhen, scoped, opts);
@@ -324,7 +326,7 @@ export async function runTaskOnHost(pr: PlayRun, task: TaskNode, host: string, s
     if (task.loop === undefined && reg.skipped === undefined) reg.skipped = false;
     if (reg.failed === undefined) reg.failed = false;
     if (keywordBool(pr, task.noLog, vars, task)) registerRegistered(reg);
-    store.setHostVars(host, { [task.register]: reg });
+    store.setHostVars(host, { [task.register]: markUnsafe(reg) });
   }
   if (!task.loop || !Array.isArray(final.results) || final.skipped_reason === 'No items in the list') send(status, final, undefined, delegatedTo, ignored);
   else emit({ type: 'host_result', task: info, host, status, result: final, durationMs: Date.now() - t0, ...(ignored ? { ignored } : {}), ...(scope.rescuable && status === 'failed' && !ignored ? { rescued: true } : {}) });

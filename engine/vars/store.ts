@@ -12,6 +12,7 @@ import { mergeLayers, type VarLayer } from './precedence.ts';
 import { factVars } from './facts.ts';
 import { buildHostvars } from './hostvars.ts';
 import { OMIT } from '../expr/values.ts';
+import { markUnsafe } from '../expr/context.ts';
 
 /** What the store needs to know about the inventory (adapted from engine/inventory). */
 export interface InventoryView {
@@ -112,7 +113,10 @@ export class VarStore {
   /** Replace/merge gathered facts (bare names) for a host. */
   setFacts(host: string, facts: Record<string, unknown>, merge = true): void {
     const cur = this.facts.get(host);
-    this.facts.set(host, merge && cur ? { ...cur, ...facts } : { ...facts });
+    const next = merge && cur ? { ...cur, ...facts } : { ...facts };
+    // Facts are data, never templated again (Ansible's facts are unsafe).
+    for (const v of Object.values(next)) if (v !== null && typeof v === 'object') markUnsafe(v);
+    this.facts.set(host, markUnsafe(next));
     this.invalidate(host);
   }
 

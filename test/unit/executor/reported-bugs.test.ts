@@ -79,4 +79,24 @@ describe('reported executor bugs', function () {
     expect(r.code).to.equal(0);
     expect(r.msgs.h1).to.deep.equal(['play-level block-level']);
   });
+
+  it('bug 2: registered results (plain, looped, inside changed_when/until) are never templated again', async () => {
+    const r = await runLocal(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - command: echo '{{ "{{" }} x }}'
+      register: r
+      changed_when: r.stdout.startswith('{' ~ '{')
+      until: r.stdout is defined
+    - command: echo '{{ "{{" }} item }}'
+      register: rl
+      loop: [1]
+    - set_fact:
+        copied: "{{ r }}"
+    - debug: msg="{{ r.stdout }}|{{ rl.results[0].stdout }}|{{ r.changed }}|{{ copied.stdout }}"
+`, 'h1 ansible_connection=local\n');
+    expect(failures(r)).to.deep.equal([]);
+    expect(r.msgs.h1).to.deep.equal(['{{ x }}|{{ item }}|True|{{ x }}']);
+  });
 });
