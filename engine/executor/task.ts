@@ -285,6 +285,8 @@ export async function runTaskOnHost(pr: PlayRun, task: TaskNode, host: string, s
         if (lc?.label !== undefined) r._ansible_item_label = label;
         st = statusOf(r);
         results.push(r);
+        // As Ansible: facts set by one item are visible to the next (set_fact accumulating a list).
+        if ((task.action === 'set_fact' || task.action === 'include_vars') && !r.failed && r.ansible_facts && typeof r.ansible_facts === 'object') Object.assign(vars, r.ansible_facts);
         send(st, r, label, delegatedTo, st === 'failed' && ignoreErrors);
         if (r.unreachable) break;
         if (lc?.pause && i < items.length - 1) await new Promise((res) => setTimeout(res, Number(lc.pause) * 1000));

@@ -99,4 +99,18 @@ describe('reported executor bugs', function () {
     expect(failures(r)).to.deep.equal([]);
     expect(r.msgs.h1).to.deep.equal(['{{ x }}|{{ item }}|True|{{ x }}']);
   });
+
+  it('bug 4: set_fact in a loop sees the previous iteration (accumulates)', async () => {
+    const r = await runLocal(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - set_fact:
+        acc: "{{ acc | default([]) + [item] }}"
+      loop: [a, b, c]
+    - debug: msg="{{ acc | join(',') }}"
+`, 'h1 ansible_connection=local\n');
+    expect(failures(r)).to.deep.equal([]);
+    expect(r.msgs.h1).to.deep.equal(['a,b,c']);
+  });
 });
