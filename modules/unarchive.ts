@@ -167,7 +167,8 @@ const unarchive: ModuleDef<Record<string, any>, UnState> = {
         const m = modeArg(args.mode);
         const cmds = [
           ...(args.owner || args.group ? [`chown -h ${quote(`${args.owner ?? ''}${args.group ? ':' + args.group : ''}`)} -- ${quoteArgv(paths)}`] : []),
-          ...(m !== undefined ? [`chmod ${formatMode(m as number)} -- ${quoteArgv(paths)}`] : []),
+          // chmod follows symlinks: never through a link from the archive (it could point anywhere)
+          ...(m !== undefined ? [`for p in ${quoteArgv(paths)}; do [ -h "$p" ] || chmod ${formatMode(m as number)} -- "$p" || exit 1; done`] : []),
         ];
         await mustSh(ctx, cmds.join(' && '), `cannot set attributes in ${dest}`);
       }

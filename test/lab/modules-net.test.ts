@@ -292,6 +292,15 @@ describe('lab: network modules (get_url, uri, unarchive)', function () {
       expect((await run('unarchive', z)).changed).to.equal(false);
     });
 
+    it('mode is never applied through a symlink from the archive', async () => {
+      await remote('rm -rf /srv/l /srv/lsrc && mkdir -p /srv/l /srv/lsrc/d && echo x > /srv/lsrc/d/f && ln -s /etc/hostname /srv/lsrc/d/link && tar czf /tmp/l.tgz -C /srv/lsrc d');
+      const before = await remote('stat -c %a /etc/hostname');
+      const r = await run('unarchive', { src: '/tmp/l.tgz', dest: '/srv/l', remote_src: true, mode: '0600' });
+      expect(r.changed).to.equal(true);
+      expect(await remote('stat -c %a /srv/l/d/f /etc/hostname; readlink /srv/l/d/link')).to.equal(`600\n${before}/etc/hostname\n`);
+      expect((await run('unarchive', { src: '/tmp/l.tgz', dest: '/srv/l', remote_src: true, mode: '0600' })).changed).to.equal(false);
+    });
+
     it('a URL src is downloaded on the target, then unpacked; idempotent', async () => {
       await sshRun(m.lab, m.lab.hosts[1].name, 'mkdir -p /tmp/w/web && echo served > /tmp/w/web/index.html && tar czf /srv/www/site.tgz -C /tmp/w web');
       await remote('rm -rf /srv/u && mkdir -p /srv/u');
