@@ -10,7 +10,7 @@ import { VARS_SCOPE } from '../expr/context.ts';
  * Build the lazy `hostvars` object. `hosts` lists the names, `varsOf` builds one host's variables.
  * `reset()` forgets built views (after set_fact, facts or inventory changes); the object stays the same.
  */
-export function buildHostvars(hosts: () => string[], varsOf: (host: string) => Record<string, unknown>): { hostvars: Record<string, unknown>; reset(): void } {
+export function buildHostvars(hosts: () => string[], varsOf: (host: string) => Record<string, unknown>, implicit: (host: string) => boolean = () => false): { hostvars: Record<string, unknown>; reset(): void } {
   const built = new Map<string, Record<string, unknown>>();
   let names: Set<string> | undefined;
   const reset = (): void => {
@@ -18,11 +18,16 @@ export function buildHostvars(hosts: () => string[], varsOf: (host: string) => R
     names = undefined;
   };
   const nameSet = (): Set<string> => (names ??= new Set(hosts()));
+  /** Listed hosts, or a host that exists implicitly (Ansible's implicit localhost). */
+  const known = (key: string): boolean => nameSet().has(key) || implicit(key);
   const hostView = (host: string): Record<string, unknown> => {
     let v = built.get(host);
     if (v) return v;
     v = varsOf(host);
     Object.defineProperty(v, VARS_SCOPE, { value: v, enumerable: false });
+    // As Ansible, hostvars[h] has no `hostvars` key (it stays readable for templates rendered
+    // in h's scope): to_json / deep walks of one host's variables do not recurse into all hosts.
+    if ('hostvars' in v) Object.defineProperty(v, 'hostvars', { value: v.hostvars, enumerable: false, writable: true, configurable: true });
     built.set(host, v);
     return v;
   };
@@ -30,12 +35,12 @@ export function buildHostvars(hosts: () => string[], varsOf: (host: string) => R
   const hostvars = new Proxy(target, {
     get(_t, key) {
       if (typeof key !== 'string') return undefined;
-      return nameSet().has(key) ? hostView(key) : undefined;
+      return known(key) ? hostView(key) : undefined;
     },
-    has: (_t, key) => typeof key === 'string' && nameSet().has(key),
+    has: (_t, key) => typeof key === 'string' && known(key),
     ownKeys: () => [...nameSet()],
     getOwnPropertyDescriptor: (_t, key) =>
-      typeof key === 'string' && nameSet().has(key) ? { value: hostView(key), enumerable: true, configurable: true, writable: false } : undefined,
+      typeof key === 'string' && known(key) ? { value: hostView(key), enumerable: true, configurable: true, writable: false } : undefined,
     set: () => false,
     deleteProperty: () => false,
   });

@@ -13,6 +13,7 @@ import { factVars } from './facts.ts';
 import { buildHostvars } from './hostvars.ts';
 import { OMIT } from '../expr/values.ts';
 import { markUnsafe } from '../expr/context.ts';
+import { LOCALHOST_NAMES } from '../inventory/types.ts';
 
 /** What the store needs to know about the inventory (adapted from engine/inventory). */
 export interface InventoryView {
@@ -84,7 +85,19 @@ export class VarStore {
   private play?: PlayScope;
   /** host -> role key -> merged levels 1-15 (plus static magic). */
   private baseCache = new Map<string, Map<string, Record<string, unknown>>>();
-  private hv = buildHostvars(() => this.inventory.hosts(), (h) => this.hostPlayVars(h));
+  private hv = buildHostvars(
+    () => this.hostvarNames(),
+    (h) => this.hostPlayVars(h),
+    // Ansible's implicit localhost: hostvars['localhost'] always resolves (all-group vars, local connection).
+    (h) => LOCALHOST_NAMES.includes(h),
+  );
+
+  /** Inventory hosts, plus an implicit localhost once it ran tasks (as Ansible lists it then). */
+  private hostvarNames(): string[] {
+    const hs = this.inventory.hosts();
+    const used = LOCALHOST_NAMES.filter((l) => (this.hostFacts.has(l) || this.facts.has(l)) && !hs.includes(l));
+    return used.length ? [...hs, ...used] : hs;
+  }
   /** host -> extra vars + static magic variables (the top layers), cached per play. */
   private topCache = new Map<string, Record<string, unknown>>();
 

@@ -113,4 +113,38 @@ describe('reported executor bugs', function () {
     expect(failures(r)).to.deep.equal([]);
     expect(r.msgs.h1).to.deep.equal(['a,b,c']);
   });
+
+  it('bug 3: hostvars with extract / to_json / loops over groups (no "data nested too deep")', async () => {
+    const r = await runLocal(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - debug: msg="{{ groups['k8s-master'] | map('extract', hostvars, 'ansible_host') | join(',') }}"
+    - debug: msg="{{ (hostvars[inventory_hostname] | to_json | from_json).ansible_host }}"
+    - debug: msg="{{ groups['k8s-master'] | map('extract', hostvars) | map(attribute='ansible_host') | join(',') }}"
+    - debug: msg="{{ hostvars[item].ansible_host }}"
+      loop: "{{ groups['k8s-master'] }}"
+`, '[k8s-master]\nm1 ansible_connection=local ansible_host=198.18.0.11\nm2 ansible_connection=local ansible_host=198.18.0.12\n');
+    expect(failures(r)).to.deep.equal([]);
+    expect(r.msgs.m1).to.deep.equal(['198.18.0.11,198.18.0.12', '198.18.0.11', '198.18.0.11,198.18.0.12']);
+  });
+
+  it('bug 5: hostvars["localhost"] resolves for the implicit localhost (all-group vars), listed once it ran tasks', async () => {
+    const r = await runLocal(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - debug: msg="{{ hostvars['localhost'].inventory_hostname }} {{ hostvars['localhost'].gv }} {{ hostvars['localhost'].ansible_connection }} {{ 'localhost' in hostvars }}"
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - set_fact: lf=1
+- hosts: all
+  gather_facts: false
+  tasks:
+    - debug: msg="{{ hostvars['localhost'].lf }} {{ hostvars.keys() | list | join(',') }}"
+`, 'm1 ansible_connection=local\n[all:vars]\ngv=GV\n');
+    expect(failures(r)).to.deep.equal([]);
+    expect(r.msgs.m1).to.deep.equal(['localhost GV local True', '1 m1,localhost']);
+  });
 });
