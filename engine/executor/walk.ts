@@ -181,7 +181,7 @@ export async function runTask(pr: PlayRun, task: TaskNode, hosts: string[], scop
   }
   if (runOnceVal && outcomes.length) {
     const [, o] = outcomes[0];
-    if (o.status === 'changed' || (o.result.changed && o.status !== 'failed')) for (const h of hosts.slice(1)) notify(pr, task, h, svc);
+    if (o.status === 'changed' || (o.result.changed && o.status !== 'failed')) for (const h of hosts.slice(1)) notify(pr, task, h, svc, o.result);
   }
   const ms = Date.now() - t0;
   emit({ type: 'task_end', task: info, durationMs: ms });
@@ -205,7 +205,7 @@ function record(pr: PlayRun, task: TaskNode, host: string, o: HostOutcome, scope
     return;
   }
   // Ansible notifies only from results that did not fail (an ignored failure notifies nothing).
-  if (changed && o.status !== 'failed' && o.status !== 'skipped') notify(pr, task, host, pr.run.svc);
+  if (changed && o.status !== 'failed' && o.status !== 'skipped') notify(pr, task, host, pr.run.svc, o.result);
 }
 
 function keywordBoolSafe(pr: PlayRun, task: TaskNode, host: string): boolean | undefined {
@@ -228,18 +228,43 @@ function hostFailed(pr: PlayRun, host: string, task: TaskNode, result: ModuleRes
   if (scope.rescuable) pr.run.store.setHostVars(host, { ansible_failed_task: { ...pr.lastFailure.task, args: task.args }, ansible_failed_result: result });
 }
 
-/** Queue the task's notify entries for `host` (templated names; unknown names error as Ansible). */
-function notify(pr: PlayRun, task: TaskNode, host: string, svc: PlayRun['run']['svc']): void {
-  if (!task.notify.length) return;
-  for (const raw of task.notify) {
-    let name = raw;
-    if (name.includes('{{')) {
-      try {
-        name = String(svc.templateValue(name, pr.run.store.taskVars(host, { role: task.role, vars: task.vars }), { pos: task.pos }));
-      } catch {
-        /* keep the raw name */
-      }
+/**
+ * The handler names a task notifies: templated with the task's variables, and for a loop once
+ * per (not skipped) item with that item's loop variables, as Ansible does.
+ */
+function notifyNames(pr: PlayRun, task: TaskNode, host: string, result: ModuleResult | undefined, svc: PlayRun['run']['svc']): string[] {
+  if (!task.notify.some((n) => n.includes('{{'))) return task.notify;
+  const base = pr.run.store.taskVars(host, { role: task.role, vars: task.vars });
+  const scopes: Record<string, unknown>[] = [];
+  const items = result && Array.isArray(result.results) ? (result.results as ModuleResult[]) : undefined;
+  if (items && task.loop) {
+    for (const r of items) {
+      if (!r || r.skipped) continue;
+      const lv = typeof r.ansible_loop_var === 'string' ? r.ansible_loop_var : 'item';
+      const extra: Record<string, unknown> = { [lv]: r[lv] };
+      if (typeof r.ansible_index_var === 'string') extra[r.ansible_index_var] = r[r.ansible_index_var];
+      scopes.push({ ...base, ...extra });
     }
+  } else scopes.push(base);
+  const out: string[] = [];
+  for (const raw of task.notify) {
+    for (const vars of raw.includes('{{') ? scopes : [base]) {
+      let name = raw;
+      try {
+        name = String(svc.templateValue(raw, vars, { pos: task.pos }));
+      } catch {
+        /* keep the raw name: reported as not found */
+      }
+      if (!out.includes(name)) out.push(name);
+    }
+  }
+  return out;
+}
+
+/** Queue the task's notify entries for `host` (templated names; unknown names error as Ansible). */
+function notify(pr: PlayRun, task: TaskNode, host: string, svc: PlayRun['run']['svc'], result?: ModuleResult): void {
+  if (!task.notify.length) return;
+  for (const name of notifyNames(pr, task, host, result, svc)) {
     const hit = pr.notes.notify(name, host);
     if (hit.length === 0) {
       pr.run.emit({ type: 'warning', msg: `The requested handler '${name}' was not found in either the main handlers list nor in the listening handlers list` });

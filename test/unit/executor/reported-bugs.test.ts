@@ -147,4 +147,29 @@ describe('reported executor bugs', function () {
     expect(failures(r)).to.deep.equal([]);
     expect(r.msgs.m1).to.deep.equal(['localhost GV local True', '1 m1,localhost']);
   });
+
+  it('bug 7: notify is templated, per item in a loop (all items once the task changed, as Ansible)', async () => {
+    const r = await runLocal(`
+- hosts: all
+  gather_facts: false
+  vars: {svc: web}
+  tasks:
+    - command: echo {{ item }}
+      loop: [a, b]
+      changed_when: item == 'a'
+      notify: "restart {{ item }}"
+    - command: echo x
+      notify: "restart {{ svc }}"
+  handlers:
+    - name: restart a
+      debug: msg=HA
+    - name: restart b
+      debug: msg=HB
+    - name: restart web
+      debug: msg=HWEB
+`, 'h1 ansible_connection=local\n');
+    expect(failures(r)).to.deep.equal([]);
+    expect(r.events.filter((e) => e.type === 'warning')).to.deep.equal([]);
+    expect(r.msgs.h1).to.deep.equal(['HA', 'HB', 'HWEB']);
+  });
 });
