@@ -147,8 +147,18 @@ async function invoke(pr: PlayRun, task: TaskNode, host: string, vars: Record<st
   const connHost = delegatedTo ?? host;
   const connVars = withConnKeywords(pr, task, delegatedTo ? delegateVars(pr, delegatedTo) : vars);
   const become = resolveBecome(task, connVars === vars ? vars : { ...connVars, ...pick(vars, /^ansible_become/) }, cliBecome);
-  let conn: Connection | undefined;
-  if (!def.controllerOnly) conn = await svc.connect(connHost, connVars);
+  // Connect lazily, as Ansible does: a module that fails on the controller first (a template
+  // that does not render, bad arguments) never touches the host. An unreachable host is still
+  // reported as unreachable, whatever the module made of the connection error.
+  let connectError: unknown;
+  const conn = def.controllerOnly
+    ? undefined
+    : lazyConnection(connHost, () =>
+        svc.connect(connHost, connVars).catch((e: unknown) => {
+          connectError = e;
+          throw e;
+        }),
+      );
   const ctx: ModuleContext = {
     host,
     conn: conn ?? (undefined as unknown as Connection),
@@ -162,8 +172,29 @@ async function invoke(pr: PlayRun, task: TaskNode, host: string, vars: Record<st
     template: (v) => svc.templateValue(v, vars, opts),
     log: (level, msg) => pr.run.emit(msg.startsWith('<') ? { type: 'verbose', level, msg } : { type: 'verbose', level, msg, host }),
   };
-  const result = await svc.runModule(def, args, ctx);
+  let result: ModuleResult;
+  try {
+    result = await svc.runModule(def, args, ctx);
+  } catch (e) {
+    throw connectError ?? e;
+  }
+  if (connectError) throw connectError;
   return { result, delegatedTo };
+}
+
+/** A Connection that opens the real one (once) on first use. */
+function lazyConnection(host: string, open: () => Promise<Connection>): Connection {
+  let p: Promise<Connection> | undefined;
+  const get = () => (p ??= open());
+  return {
+    host,
+    exec: async (command, o) => (await get()).exec(command, o),
+    putFile: async (path, content, o) => (await get()).putFile(path, content, o),
+    getFile: async (path, become) => (await get()).getFile(path, become),
+    close: async () => {
+      if (p) await (await p).close();
+    },
+  };
 }
 
 function pick(o: Record<string, unknown>, re: RegExp): Record<string, unknown> {
