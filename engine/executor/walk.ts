@@ -174,6 +174,13 @@ export async function runTask(pr: PlayRun, task: TaskNode, hosts: string[], scop
     }
   }
   for (const [h, o] of outcomes) if (!o.interrupted) record(pr, task, h, o, scope);
+  if (runOnceVal && outcomes.length) {
+    // As Ansible: a failed run_once task fails every host of the batch (stats count the one that ran).
+    const [h0, o] = outcomes[0];
+    if (!o.interrupted && o.status === 'failed' && !o.ignored && pr.state.get(h0)?.failed) {
+      for (const h of hosts.slice(1)) if (!pr.state.get(h)?.unreachable) hostFailed(pr, h, task, o.result, scope, false);
+    }
+  }
   if (outcomes.some(([, o]) => o.status === 'failed' || o.status === 'unreachable')) {
     // ansible_play_hosts: hosts of the play that have not failed / become unreachable.
     const ps = pr.run.store.playScope;

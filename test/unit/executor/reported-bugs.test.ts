@@ -172,4 +172,38 @@ describe('reported executor bugs', function () {
     expect(r.events.filter((e) => e.type === 'warning')).to.deep.equal([]);
     expect(r.msgs.h1).to.deep.equal(['HA', 'HB', 'HWEB']);
   });
+
+  it('bug 8: a failing run_once + delegate_to loop item fails every host of the batch and the run exits 2', async () => {
+    const r = await runLocal(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - command: "{{ item }}"
+      loop: ["true", "false"]
+      run_once: true
+      delegate_to: localhost
+    - debug: msg=after
+- hosts: all
+  gather_facts: false
+  tasks:
+    - debug: msg=play2
+`, 'h1 ansible_connection=local\nh2 ansible_connection=local\nh3 ansible_connection=local\n');
+    expect(r.code).to.equal(2);
+    expect(r.msgs).to.deep.equal({});
+    expect(r.stats.h1.failures).to.equal(1);
+  });
+
+  it('bug 8: a failing run_once task in a block sends every host to rescue', async () => {
+    const r = await runLocal(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - block:
+        - command: "false"
+          run_once: true
+      rescue:
+        - debug: msg=rescued
+`, 'h1 ansible_connection=local\nh2 ansible_connection=local\n');
+    expect(r.msgs).to.deep.equal({ h1: ['rescued'], h2: ['rescued'] });
+  });
 });
