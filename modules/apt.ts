@@ -2,7 +2,8 @@
 import type { ModuleContext, ModuleDef, ModuleResult, Plan } from '../engine/types.ts';
 import { fail } from '../engine/modules/failure.ts';
 import { quote } from '../engine/modules/quote.ts';
-import { mustSh } from '../engine/modules/remote.ts';
+import { mustSh, sh } from '../engine/modules/remote.ts';
+import { downloadToScratch, isUrl } from '../engine/modules/http.ts';
 import { missingMsg, normNames, normState, pkgDiff, pkgSteps, type PkgChanges } from '../engine/modules/pkg/common.ts';
 import { aptReadScript, isInstalled, parseAptRead, parseAptSimulation, parseAptSpec, upgradeCommand, versionMatches, type AptRead } from '../engine/modules/pkg/dpkg.ts';
 
@@ -13,6 +14,8 @@ interface AptState extends PkgChanges {
   autoremove: string[];
   /** `upgrade`: the apt-get subcommand (then names are not handled, like Ansible). */
   upgradeCmd?: string;
+  /** Scratch directory of a downloaded .deb (removed after the task). */
+  scratch?: string;
 }
 
 const APT_ENV = 'DEBIAN_FRONTEND=noninteractive NEEDRESTART_MODE=a';
@@ -37,6 +40,117 @@ function aptOpts(args: Record<string, any>): string {
   if (args.force) w.push('--force-yes');
   if (args.only_upgrade) w.push('--only-upgrade');
   return w.join(' ');
+}
+
+/** The plan for local .deb paths `debs` (the task's deb, or its download). */
+async function planApt(args: Record<string, any>, ctx: ModuleContext, debs: string[]): Promise<Plan<AptState>> {
+  const want = normState(args.state);
+  const specs = normNames(args.name).map(parseAptSpec);
+  const bad = specs.find((s) => /[*?[]/.test(s.name));
+  if (bad) fail(`package name patterns are not supported by tsplay's apt module: ${bad.spec}`);
+  const names = specs.map((s) => s.name);
+  let st = await read(ctx, names, debs);
+  const cvt = Number(args.cache_valid_time ?? 0);
+  const wantUpdate = (args.update_cache || cvt > 0) && (cvt === 0 || st.cacheAge > cvt);
+  let cacheUpdated = false;
+  if (wantUpdate && !ctx.check) {
+    // the stamp apt's own periodic update writes: cache_valid_time measures from it (lists/ may not change)
+    await mustSh(ctx, `${APT_ENV} apt-get update -q && mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/update-success-stamp`, 'Failed to update apt cache');
+    cacheUpdated = true;
+    st = await read(ctx, names, debs);
+  }
+  const ch: AptState = { install: [], upgrade: [], remove: [], installArgs: [], updateOnly: false, autoremove: [] };
+  const before: Record<string, string | undefined> = {};
+  const after: Record<string, string | undefined> = {};
+  const upCmd = upgradeCommand(String(args.upgrade));
+  if (upCmd) {
+    const sim = parseAptSimulation((await mustSh(ctx, `LC_ALL=C apt-get -s -q ${aptOpts(args)} ${upCmd}`, `cannot simulate apt-get ${upCmd}`)).stdout);
+    for (const i of sim.inst) {
+      (i.from ? ch.upgrade : ch.install).push(i.name);
+      before[i.name] = i.from;
+      after[i.name] = i.to;
+    }
+    for (const r of sim.remv) {
+      ch.remove.push(r.name);
+      before[r.name] = r.from ?? 'installed';
+      after[r.name] = undefined;
+    }
+    const changed = sim.inst.length + sim.remv.length > 0;
+    ch.upgradeCmd = upCmd;
+    return {
+      changed,
+      steps: [...(wantUpdate ? ['apt-get update'] : []), ...(changed ? [`apt-get ${upCmd}`, ...pkgSteps(ch)] : [])],
+      diff: changed ? [pkgDiff(before, after)] : [],
+      state: ch,
+      result: { cache_updated: cacheUpdated, cache_update_time: cacheUpdated ? Math.floor(Date.now() / 1000) : st.cacheTime, ...(changed ? { installed: [...ch.install, ...ch.upgrade], removed: ch.remove } : {}), msg: changed ? '' : 'No packages to upgrade' },
+    };
+  }
+  const missing: string[] = [];
+  for (const s of specs) {
+    const inst = st.installed.get(s.name);
+    const cur = isInstalled(inst) ? inst!.version : undefined;
+    const pol = st.policy.get(s.name);
+    if (want === 'absent') {
+      const hasConf = inst?.status.startsWith('rc') && args.purge;
+      if ((cur !== undefined && (s.version === undefined || versionMatches(s.version, cur))) || hasConf) {
+        ch.remove.push(s.name);
+        before[s.name] = cur ?? '(config files)';
+        after[s.name] = undefined;
+      }
+      continue;
+    }
+    const available = pol?.versions ?? [];
+    let target: string | undefined;
+    if (s.version !== undefined) {
+      if (versionMatches(s.version, cur)) continue;
+      target = available.find((v) => versionMatches(s.version, v));
+    } else if (cur === undefined) {
+      target = pol?.candidate;
+    } else if (want === 'latest' && pol?.candidate && pol.candidate !== cur) {
+      target = pol.candidate;
+    } else continue;
+    if (target === undefined) {
+      missing.push(s.spec);
+      continue;
+    }
+    if (cur === undefined && args.only_upgrade) continue;
+    (cur === undefined ? ch.install : ch.upgrade).push(s.name);
+    ch.installArgs.push(s.version !== undefined ? `${s.name}=${target}` : s.name);
+    before[s.name] = cur;
+    after[s.name] = target;
+  }
+  if (missing.length) fail(missingMsg(missing));
+  st.debs.forEach((d, i) => {
+    if (!d) fail(`Unable to install package: ${debs[i]} is not a readable .deb file on the target`);
+    if (d.installed === d.version && !args.force) return;
+    (d.installed === undefined ? ch.install : ch.upgrade).push(d.name);
+    ch.installArgs.push(debs[i]);
+    before[d.name] = d.installed;
+    after[d.name] = d.version;
+  });
+  if (args.autoremove) {
+    const sim = await mustSh(ctx, `LC_ALL=C apt-get -s autoremove${args.purge ? ' --purge' : ''}`, 'cannot simulate autoremove');
+    ch.autoremove = [...sim.stdout.matchAll(/^(?:Remv|Purg) (\S+)/gm)].map((m) => m[1]).filter((n) => !ch.remove.includes(n));
+    for (const n of ch.autoremove) {
+      ch.remove.push(n);
+      before[n] = st.installed.get(n)?.version ?? 'installed';
+      after[n] = undefined;
+    }
+  }
+  const pkgChanged = ch.install.length + ch.upgrade.length + ch.remove.length > 0;
+  ch.updateOnly = !pkgChanged && wantUpdate && specs.length === 0 && debs.length === 0;
+  const steps = [...(wantUpdate ? ['apt-get update'] : []), ...pkgSteps(ch)];
+  return {
+    changed: pkgChanged || ch.updateOnly,
+    steps,
+    diff: pkgChanged ? [pkgDiff(before, after)] : [],
+    state: ch,
+    result: {
+      cache_updated: cacheUpdated,
+      cache_update_time: cacheUpdated ? Math.floor(Date.now() / 1000) : st.cacheTime,
+      ...(pkgChanged ? { installed: [...ch.install, ...ch.upgrade], removed: ch.remove } : {}),
+    },
+  };
 }
 
 const apt: ModuleDef<Record<string, any>, AptState> = {
@@ -85,7 +199,7 @@ const apt: ModuleDef<Record<string, any>, AptState> = {
     state: { type: 'str', default: 'present', choices: ['present', 'installed', 'latest', 'absent', 'removed'], description: 'present/installed: installed (any version unless one is given); latest: the candidate version; absent/removed: not installed.' },
     update_cache: { type: 'bool', default: false, aliases: ['update-cache'], description: 'Run `apt-get update` first (subject to cache_valid_time).' },
     cache_valid_time: { type: 'int', default: 0, description: 'Update the cache only when it is older than this many seconds (implies update_cache).' },
-    deb: { type: 'path', description: 'Path of a .deb file ON THE TARGET to install (dependencies come from the repositories).' },
+    deb: { type: 'str', description: 'Path of a .deb file ON THE TARGET, or a URL (downloaded on the target with curl), to install; dependencies come from the repositories.' },
     install_recommends: { type: 'bool', aliases: ['install-recommends'], description: "Install recommended packages (default: apt's configuration)." },
     purge: { type: 'bool', default: false, description: 'With state absent: also remove configuration files (dpkg --purge).' },
     autoremove: { type: 'bool', default: false, description: 'Remove packages that were installed as dependencies and are no longer needed.' },
@@ -105,114 +219,17 @@ const apt: ModuleDef<Record<string, any>, AptState> = {
     return undefined;
   },
   async plan(args, ctx): Promise<Plan<AptState>> {
-    const want = normState(args.state);
-    const specs = normNames(args.name).map(parseAptSpec);
-    const bad = specs.find((s) => /[*?[]/.test(s.name));
-    if (bad) fail(`package name patterns are not supported by tsplay's apt module: ${bad.spec}`);
-    const debs = args.deb ? [String(args.deb)] : [];
-    const names = specs.map((s) => s.name);
-    let st = await read(ctx, names, debs);
-    const cvt = Number(args.cache_valid_time ?? 0);
-    const wantUpdate = (args.update_cache || cvt > 0) && (cvt === 0 || st.cacheAge > cvt);
-    let cacheUpdated = false;
-    if (wantUpdate && !ctx.check) {
-      // the stamp apt's own periodic update writes: cache_valid_time measures from it (lists/ may not change)
-      await mustSh(ctx, `${APT_ENV} apt-get update -q && mkdir -p /var/lib/apt/periodic && touch /var/lib/apt/periodic/update-success-stamp`, 'Failed to update apt cache');
-      cacheUpdated = true;
-      st = await read(ctx, names, debs);
+    if (!args.deb || !isUrl(String(args.deb))) return planApt(args, ctx, args.deb ? [String(args.deb)] : []);
+    const d = await downloadToScratch(ctx, String(args.deb));
+    const drop = () => sh(ctx, `rm -rf -- ${quote(d.scratch)}`);
+    try {
+      const p = await planApt(args, ctx, [d.file]);
+      if (!p.changed || ctx.check) await drop();
+      return { ...p, state: { ...p.state!, scratch: d.scratch } };
+    } catch (e) {
+      await drop();
+      throw e;
     }
-    const ch: AptState = { install: [], upgrade: [], remove: [], installArgs: [], updateOnly: false, autoremove: [] };
-    const before: Record<string, string | undefined> = {};
-    const after: Record<string, string | undefined> = {};
-    const upCmd = upgradeCommand(String(args.upgrade));
-    if (upCmd) {
-      const sim = parseAptSimulation((await mustSh(ctx, `LC_ALL=C apt-get -s -q ${aptOpts(args)} ${upCmd}`, `cannot simulate apt-get ${upCmd}`)).stdout);
-      for (const i of sim.inst) {
-        (i.from ? ch.upgrade : ch.install).push(i.name);
-        before[i.name] = i.from;
-        after[i.name] = i.to;
-      }
-      for (const r of sim.remv) {
-        ch.remove.push(r.name);
-        before[r.name] = r.from ?? 'installed';
-        after[r.name] = undefined;
-      }
-      const changed = sim.inst.length + sim.remv.length > 0;
-      ch.upgradeCmd = upCmd;
-      return {
-        changed,
-        steps: [...(wantUpdate ? ['apt-get update'] : []), ...(changed ? [`apt-get ${upCmd}`, ...pkgSteps(ch)] : [])],
-        diff: changed ? [pkgDiff(before, after)] : [],
-        state: ch,
-        result: { cache_updated: cacheUpdated, cache_update_time: cacheUpdated ? Math.floor(Date.now() / 1000) : st.cacheTime, ...(changed ? { installed: [...ch.install, ...ch.upgrade], removed: ch.remove } : {}), msg: changed ? '' : 'No packages to upgrade' },
-      };
-    }
-    const missing: string[] = [];
-    for (const s of specs) {
-      const inst = st.installed.get(s.name);
-      const cur = isInstalled(inst) ? inst!.version : undefined;
-      const pol = st.policy.get(s.name);
-      if (want === 'absent') {
-        const hasConf = inst?.status.startsWith('rc') && args.purge;
-        if ((cur !== undefined && (s.version === undefined || versionMatches(s.version, cur))) || hasConf) {
-          ch.remove.push(s.name);
-          before[s.name] = cur ?? '(config files)';
-          after[s.name] = undefined;
-        }
-        continue;
-      }
-      const available = pol?.versions ?? [];
-      let target: string | undefined;
-      if (s.version !== undefined) {
-        if (versionMatches(s.version, cur)) continue;
-        target = available.find((v) => versionMatches(s.version, v));
-      } else if (cur === undefined) {
-        target = pol?.candidate;
-      } else if (want === 'latest' && pol?.candidate && pol.candidate !== cur) {
-        target = pol.candidate;
-      } else continue;
-      if (target === undefined) {
-        missing.push(s.spec);
-        continue;
-      }
-      if (cur === undefined && args.only_upgrade) continue;
-      (cur === undefined ? ch.install : ch.upgrade).push(s.name);
-      ch.installArgs.push(s.version !== undefined ? `${s.name}=${target}` : s.name);
-      before[s.name] = cur;
-      after[s.name] = target;
-    }
-    if (missing.length) fail(missingMsg(missing));
-    st.debs.forEach((d, i) => {
-      if (!d) fail(`Unable to install package: ${debs[i]} is not a readable .deb file on the target`);
-      if (d.installed === d.version && !args.force) return;
-      (d.installed === undefined ? ch.install : ch.upgrade).push(d.name);
-      ch.installArgs.push(debs[i]);
-      before[d.name] = d.installed;
-      after[d.name] = d.version;
-    });
-    if (args.autoremove) {
-      const sim = await mustSh(ctx, `LC_ALL=C apt-get -s autoremove${args.purge ? ' --purge' : ''}`, 'cannot simulate autoremove');
-      ch.autoremove = [...sim.stdout.matchAll(/^(?:Remv|Purg) (\S+)/gm)].map((m) => m[1]).filter((n) => !ch.remove.includes(n));
-      for (const n of ch.autoremove) {
-        ch.remove.push(n);
-        before[n] = st.installed.get(n)?.version ?? 'installed';
-        after[n] = undefined;
-      }
-    }
-    const pkgChanged = ch.install.length + ch.upgrade.length + ch.remove.length > 0;
-    ch.updateOnly = !pkgChanged && wantUpdate && specs.length === 0 && debs.length === 0;
-    const steps = [...(wantUpdate ? ['apt-get update'] : []), ...pkgSteps(ch)];
-    return {
-      changed: pkgChanged || ch.updateOnly,
-      steps,
-      diff: pkgChanged ? [pkgDiff(before, after)] : [],
-      state: ch,
-      result: {
-        cache_updated: cacheUpdated,
-        cache_update_time: cacheUpdated ? Math.floor(Date.now() / 1000) : st.cacheTime,
-        ...(pkgChanged ? { installed: [...ch.install, ...ch.upgrade], removed: ch.remove } : {}),
-      },
-    };
   },
   async apply(args, plan, ctx): Promise<ModuleResult> {
     const ch = plan.state!;
@@ -224,8 +241,12 @@ const apt: ModuleDef<Record<string, any>, AptState> = {
     if (explicit.length && !ch.upgradeCmd) cmds.push(`${APT_ENV} apt-get ${opts}${args.purge ? ' --purge' : ''} remove ${explicit.map(quote).join(' ')}`);
     if (ch.autoremove.length && !ch.upgradeCmd) cmds.push(`${APT_ENV} apt-get ${opts}${args.purge ? ' --purge' : ''} autoremove`);
     if (!cmds.length) return { ...plan.result, changed: plan.changed };
-    const r = await mustSh(ctx, cmds.join(' && '), ch.remove.length && !ch.installArgs.length ? "'apt-get remove' failed" : "'apt-get install' failed");
-    return { ...plan.result, changed: true, stdout: r.stdout, stderr: r.stderr, rc: r.rc };
+    try {
+      const r = await mustSh(ctx, cmds.join(' && '), ch.remove.length && !ch.installArgs.length ? "'apt-get remove' failed" : "'apt-get install' failed");
+      return { ...plan.result, changed: true, stdout: r.stdout, stderr: r.stderr, rc: r.rc };
+    } finally {
+      if (ch.scratch) await sh(ctx, `rm -rf -- ${quote(ch.scratch)}`);
+    }
   },
 };
 export default apt;

@@ -5,7 +5,7 @@ import type { ModuleContext, ModuleDef, ModuleResult, Plan } from '../engine/typ
 import { FILE_ATTR_ARGS, modeArg } from '../engine/modules/attrs.ts';
 import { compareScript, extractCommand, handlerName, kindScript, parseCompare, type ExtractSpec } from '../engine/modules/archive.ts';
 import { fail } from '../engine/modules/failure.ts';
-import { httpOnTarget, responseMsg } from '../engine/modules/http.ts';
+import { downloadToScratch, isUrl } from '../engine/modules/http.ts';
 import { localFile } from '../engine/modules/local.ts';
 import { formatMode } from '../engine/modules/mode.ts';
 import { quote, quoteArgv } from '../engine/modules/quote.ts';
@@ -29,18 +29,14 @@ async function cleanup(ctx: ModuleContext, scratch: string | undefined): Promise
 /** Put the archive on the target (upload from the controller, or download a URL there). */
 async function stage(ctx: ModuleContext, args: Record<string, any>): Promise<{ archive: string; scratch?: string }> {
   const src = String(args.src);
-  const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(src);
-  if (args.remote_src && !isUrl) return { archive: src };
+  if (isUrl(src)) {
+    const d = await downloadToScratch(ctx, src, args.validate_certs);
+    return { archive: d.file, scratch: d.scratch };
+  }
+  if (args.remote_src) return { archive: src };
+  const local = localFile(ctx, 'files', src);
   const scratch = (await mustSh(ctx, `mktemp -d "\${TMPDIR:-/tmp}/.tsplay-unarchive-XXXXXXXX"`, 'cannot create a temp directory')).stdout.trim();
   try {
-    if (isUrl) {
-      const name = posix.basename(new URL(src).pathname) || 'archive';
-      const archive = posix.join(scratch, name);
-      const res = await httpOnTarget(ctx, { url: src, download: true, followRedirects: true, validateCerts: args.validate_certs, timeout: 30 }, { outFile: quote(archive) });
-      if (res.rc !== 0 || res.status < 200 || res.status >= 300) fail(`Failure downloading ${src}, ${responseMsg(res)}`);
-      return { archive, scratch };
-    }
-    const local = localFile(ctx, 'files', src);
     const archive = posix.join(scratch, basename(local));
     await ctx.conn.putFile(archive, readFileSync(local), { mode: '0600', become: ctx.become });
     return { archive, scratch };

@@ -249,3 +249,26 @@ export function requestFromArgs(args: Record<string, any>, url: string, more: Pa
     ...more,
   };
 }
+
+/** True for `scheme://...` strings (a URL rather than a path). */
+export function isUrl(s: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
+}
+
+/**
+ * Download `url` on the target into a new private scratch directory (`mktemp -d`); returns the
+ * file path and the directory (the caller removes it). Fails with Ansible's
+ * `Failure downloading URL, MSG` when the response is not 2xx.
+ */
+export async function downloadToScratch(ctx: ModuleContext, url: string, validateCerts = true): Promise<{ file: string; scratch: string }> {
+  const r = await sh(ctx, `mktemp -d "\${TMPDIR:-/tmp}/.tsplay-dl-XXXXXXXX"`);
+  const scratch = r.stdout.trim();
+  if (r.rc !== 0 || !scratch) throw new Error(`cannot create a temp directory: ${r.stderr.trim()}`);
+  const file = `${scratch}/${(new URL(url).pathname.split('/').pop() || 'download').replace(/[^A-Za-z0-9_.+-]/g, '_')}`;
+  const res = await httpOnTarget(ctx, { url, download: true, followRedirects: true, validateCerts, timeout: 30 }, { outFile: quote(file) });
+  if (res.rc !== 0 || res.status < 200 || res.status >= 300) {
+    await sh(ctx, `rm -rf -- ${quote(scratch)}`);
+    throw new Error(`Failure downloading ${url}, ${responseMsg(res)}`);
+  }
+  return { file, scratch };
+}

@@ -59,7 +59,7 @@ describe('lab: package modules (apt, apt_repository, deb822_repository, package,
     expect((await run('apt', { name: `tree=${ver}` })).changed).to.equal(false);
   });
 
-  it('apt: deb installs a local .deb on the target, once', async () => {
+  it('apt: deb installs a local .deb on the target (or from a URL), once', async () => {
     await run('apt', { name: 'hello', state: 'absent', purge: true });
     await remote('cp /srv/tsplay/apt/hello_*.deb /tmp/hello.deb');
     const c = await run('apt', { deb: '/tmp/hello.deb' }, { check: true });
@@ -68,6 +68,17 @@ describe('lab: package modules (apt, apt_repository, deb822_repository, package,
     expect((await run('apt', { deb: '/tmp/hello.deb' })).changed).to.equal(true);
     expect(await dpkg('hello')).to.equal('hello ii \n');
     expect((await run('apt', { deb: '/tmp/hello.deb' })).changed).to.equal(false);
+    // a URL: downloaded on the target (from a web server on this lab host's own lab address)
+    await run('apt', { name: 'hello', state: 'absent' });
+    const ip = m.lab.hosts[0].ip;
+    await remote(`systemd-run --unit tsp-debs python3 -m http.server 8081 --bind ${ip} --directory /srv/tsplay/apt && for i in $(seq 50); do curl -sf http://${ip}:8081/ >/dev/null && break; sleep 0.2; done`);
+    const deb = (await remote('cd /srv/tsplay/apt && ls hello_*.deb')).trim();
+    const url = `http://${ip}:8081/${deb}`;
+    expect((await run('apt', { deb: url })).changed).to.equal(true);
+    expect(await dpkg('hello')).to.equal('hello ii \n');
+    expect((await run('apt', { deb: url })).changed).to.equal(false);
+    expect(await remote('ls -a /tmp | grep -c tsplay-dl || true'), 'the download is cleaned up').to.equal('0\n');
+    expect((await run('apt', { deb: `http://${ip}:8081/nope.deb` })).msg).to.equal(`Failure downloading http://${ip}:8081/nope.deb, HTTP Error 404: File not found`);
     const missing = await run('apt', { deb: '/tmp/nope.deb' });
     expect(missing).to.include({ failed: true, msg: 'Unable to install package: /tmp/nope.deb is not a readable .deb file on the target' });
   });
