@@ -8,6 +8,9 @@
  * checked against known_hosts, TCP_NODELAY; at most 32 handshakes at once, like tsplay's pool), all
  * hosts in parallel; on each host the host's
  * commands run one after another in traced order, one exec channel each, stdin written as traced.
+ * With `"linear": true` in the plan, the commands are cut into steps where tsplay had none in
+ * flight on any host (its linear strategy's task boundaries, from the traced timestamps), and every
+ * step waits for all hosts, as a linear strategy must: the floor for a linear-strategy engine.
  * Prints one JSON line: { commands, rcMismatches }. Exits 1 when a host cannot be reached.
  * Deliberately tiny and dependency-free besides ssh2 (run as plain JS: the bench strips types).
  */
@@ -28,6 +31,23 @@ interface PlanCommand {
   cmd: string;
   stdin: string;
   rc?: number;
+  t0?: number;
+  t1?: number;
+}
+
+/** Step index per command: a new step starts when nothing was in flight (all earlier commands done). */
+function steps(cmds: PlanCommand[]): number[] {
+  const order = cmds.map((c, i) => i).sort((a, b) => (cmds[a].t0 ?? 0) - (cmds[b].t0 ?? 0) || a - b);
+  const step = new Array<number>(cmds.length).fill(0);
+  let s = 0;
+  let busyUntil = -Infinity;
+  for (const i of order) {
+    const c = cmds[i];
+    if ((c.t0 ?? 0) >= busyUntil && busyUntil !== -Infinity) s++;
+    busyUntil = Math.max(busyUntil, c.t1 ?? c.t0 ?? 0);
+    step[i] = s;
+  }
+  return step;
 }
 
 /** Base64 key blobs known_hosts lists for an address (plain, non-hashed entries). */
@@ -89,23 +109,31 @@ async function limited<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 async function main(): Promise<void> {
-  const plan = JSON.parse(readFileSync(process.argv[2], 'utf8')) as { hosts: PlanHost[]; commands: PlanCommand[] };
-  const byHost = new Map<string, PlanCommand[]>();
-  for (const c of plan.commands) {
-    if (!byHost.has(c.host)) byHost.set(c.host, []);
-    byHost.get(c.host)!.push(c);
-  }
+  const plan = JSON.parse(readFileSync(process.argv[2], 'utf8')) as { hosts: PlanHost[]; commands: PlanCommand[]; linear?: boolean };
+  const stepOf = plan.linear ? steps(plan.commands) : plan.commands.map(() => 0);
+  const nSteps = Math.max(0, ...stepOf) + 1;
+  const byHost = new Map<string, PlanCommand[][]>();
+  plan.commands.forEach((c, i) => {
+    if (!byHost.has(c.host)) byHost.set(c.host, Array.from({ length: nSteps }, () => []));
+    byHost.get(c.host)![stepOf[i]].push(c);
+  });
   let mismatches = 0;
+  const conns = new Map<string, ClientT>();
+  const runStep = async (h: PlanHost, s: number) => {
+    for (const cmd of byHost.get(h.name)?.[s] ?? []) {
+      const rc = await exec(conns.get(h.name)!, cmd.cmd, Buffer.from(cmd.stdin, 'base64'));
+      if (cmd.rc !== undefined && rc !== cmd.rc) mismatches++;
+    }
+  };
+  // step 0 (every step when not linear) starts on each host as soon as it is connected
   await Promise.all(
     plan.hosts.map(async (h) => {
-      const c = await limited(() => connect(h));
-      for (const cmd of byHost.get(h.name) ?? []) {
-        const rc = await exec(c, cmd.cmd, Buffer.from(cmd.stdin, 'base64'));
-        if (cmd.rc !== undefined && rc !== cmd.rc) mismatches++;
-      }
-      c.end();
+      conns.set(h.name, await limited(() => connect(h)));
+      await runStep(h, 0);
     }),
   );
+  for (let s = 1; s < nSteps; s++) await Promise.all(plan.hosts.map((h) => runStep(h, s)));
+  for (const c of conns.values()) c.end();
   process.stdout.write(JSON.stringify({ commands: plan.commands.length, rcMismatches: mismatches }) + '\n');
 }
 

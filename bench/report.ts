@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { Summary } from './stats.ts';
 
 /** tsplay-tsx: tsplay from the TypeScript sources through tsx (no dist/), the state before the compiled start; only with --with-tsx. */
-export const ENGINES = ['tsplay', 'tsplay-tsx', 'ansible', 'raw'] as const;
+/** raw-linear: the raw replay with a barrier at each of tsplay's task boundaries (the floor for a linear strategy). */
+export const ENGINES = ['tsplay', 'tsplay-tsx', 'ansible', 'raw', 'raw-linear'] as const;
 export type Engine = (typeof ENGINES)[number];
 
 /** One timed phase of a workload (a single run, or the first / second run). */
@@ -22,6 +23,8 @@ export interface PhaseResult {
   ansibleOverTsplay?: number;
   /** median tsplay / median raw */
   tsplayOverRaw?: number;
+  /** median tsplay / median raw-linear */
+  tsplayOverRawLinear?: number;
   /** the same two ratios for tsplay-tsx (when run) */
   ansibleOverTsplayTsx?: number;
   tsplayTsxOverRaw?: number;
@@ -66,10 +69,10 @@ export function markdown(r: BenchResults): string {
   L.push(`${r.labHosts} lab hosts, ${r.runs} measured run(s) per engine after a warm-up, engines alternated run by run.`, '');
   L.push('![chart](results.svg)', '');
   const present = ENGINES.filter((e) => r.workloads.some((w) => w.phases.some((p) => p.wall[e]) || w.skipped[e]));
-  const NAMES: Record<Engine, string> = { tsplay: 'tsplay', 'tsplay-tsx': 'tsplay via tsx (no dist/)', ansible: 'ansible-playbook', raw: 'raw ssh2' };
+  const NAMES: Record<Engine, string> = { tsplay: 'tsplay', 'tsplay-tsx': 'tsplay via tsx (no dist/)', ansible: 'ansible-playbook', raw: 'raw ssh2', 'raw-linear': 'raw ssh2, linear steps' };
   const withTsx = present.includes('tsplay-tsx');
-  L.push(`| workload | phase | ${present.map((e) => `${NAMES[e]} median (min–max)`).join(' | ')} | ansible / tsplay | tsplay / raw |${withTsx ? ' ansible / tsplay-tsx | tsplay-tsx / raw |' : ''} peak RSS ${present.join(' / ')} |`);
-  L.push(`|---|---|${present.map(() => '---|').join('')}---|---|${withTsx ? '---|---|' : ''}---|`);
+  L.push(`| workload | phase | ${present.map((e) => `${NAMES[e]} median (min–max)`).join(' | ')} | ansible / tsplay | tsplay / raw | tsplay / raw-linear |${withTsx ? ' ansible / tsplay-tsx | tsplay-tsx / raw |' : ''} peak RSS ${present.join(' / ')} |`);
+  L.push(`|---|---|${present.map(() => '---|').join('')}---|---|---|${withTsx ? '---|---|' : ''}---|`);
   for (const w of r.workloads) {
     for (const p of w.phases) {
       const cell = (e: Engine) => {
@@ -77,7 +80,7 @@ export function markdown(r: BenchResults): string {
         if (!s) return w.skipped[e] ? `not run (${w.skipped[e]})` : '—';
         return `${fmtS(s.median)} (${fmtS(s.min)}–${fmtS(s.max)}${s.n !== r.runs ? `, ${s.n} run${s.n > 1 ? 's' : ''}` : ''})`;
       };
-      L.push(`| ${w.title} | ${p.phase} | ${present.map(cell).join(' | ')} | ${fmtX(p.ansibleOverTsplay)} | ${fmtX(p.tsplayOverRaw)} |${withTsx ? ` ${fmtX(p.ansibleOverTsplayTsx)} | ${fmtX(p.tsplayTsxOverRaw)} |` : ''} ${present.map((e) => fmtMb(p.rss[e]?.max)).join(' / ')} |`);
+      L.push(`| ${w.title} | ${p.phase} | ${present.map(cell).join(' | ')} | ${fmtX(p.ansibleOverTsplay)} | ${fmtX(p.tsplayOverRaw)} | ${fmtX(p.tsplayOverRawLinear)} |${withTsx ? ` ${fmtX(p.ansibleOverTsplayTsx)} | ${fmtX(p.tsplayTsxOverRaw)} |` : ''} ${present.map((e) => fmtMb(p.rss[e]?.max)).join(' / ')} |`);
     }
   }
   L.push('');
@@ -96,7 +99,7 @@ export function markdown(r: BenchResults): string {
   return L.join('\n');
 }
 
-const COLORS: Record<Engine, string> = { tsplay: '#2b8a3e', 'tsplay-tsx': '#8ce99a', ansible: '#c92a2a', raw: '#868e96' };
+const COLORS: Record<Engine, string> = { tsplay: '#2b8a3e', 'tsplay-tsx': '#8ce99a', ansible: '#c92a2a', raw: '#868e96', 'raw-linear': '#495057' };
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /**
@@ -116,7 +119,7 @@ export function svgChart(r: BenchResults): string {
   o.push(`<rect width="${W}" height="${H}" fill="#fff"/>`);
   o.push(`<text x="10" y="22" font-size="16" font-weight="bold">tsplay vs ansible-playbook vs raw ssh2 — median wall time (${r.labHosts} lab hosts${r.smoke ? ', smoke' : ''})</text>`);
   engines.forEach((e, i) => {
-    o.push(`<rect x="${10 + i * 190}" y="34" width="12" height="12" fill="${COLORS[e]}"/><text x="${26 + i * 190}" y="45">${e === 'ansible' ? 'ansible-playbook' : e === 'raw' ? 'raw ssh2 baseline' : e === 'tsplay-tsx' ? 'tsplay via tsx (no dist/)' : 'tsplay'}</text>`);
+    o.push(`<rect x="${10 + i * 170}" y="34" width="12" height="12" fill="${COLORS[e]}"/><text x="${26 + i * 170}" y="45">${{ tsplay: 'tsplay', 'tsplay-tsx': 'tsplay via tsx (no dist/)', ansible: 'ansible-playbook', raw: 'raw ssh2 baseline', 'raw-linear': 'raw ssh2, linear steps' }[e]}</text>`);
   });
   let y = 64;
   for (const g of groups) {

@@ -2,7 +2,7 @@
  * `npm run bench` — tsplay vs ansible-playbook vs a raw ssh2 baseline on lab hosts.
  *
  *   npm run bench -- [--hosts N] [--runs N] [--smoke] [--only wl1,wl2] [--lab NAME]
- *                    [--out DIR] [--ansible-scale] [--with-tsx] [--scale-runs N] [--down]
+ *                    [--out DIR] [--ansible-scale] [--with-tsx] [--scale-runs N] [--no-ansible] [--down]
  *
  * Boots (or reuses) lab NAME (default tsp-bench) with N hosts (default 8), installs Debian's
  * ansible-core when ansible-playbook is missing, writes the workloads (bench/workloads.ts), then
@@ -12,6 +12,7 @@
  * tsplay's. Results: DIR (default bench/results/) results.json, results.md, results.svg.
  * --smoke: 2 hosts, 1 run, tiny workloads (the CI check: exit 1 unless every engine succeeded
  * and produced the same final state). Timing is reported, never judged.
+ * raw-linear replays the same commands with a barrier at each of tsplay's task boundaries.
  * tsplay runs from the compiled dist/ (rebuilt first whenever it is stale); --with-tsx adds
  * 'tsplay-tsx', tsplay from the sources through tsx (TSPLAY_NO_DIST=1), for a before/after view.
  */
@@ -42,10 +43,11 @@ interface Opts {
   down: boolean;
   withTsx: boolean;
   scaleRuns?: number;
+  noAnsible: boolean;
 }
 
 function parseArgs(argv: string[]): Opts {
-  const o: Opts = { hosts: 8, runs: 3, smoke: false, lab: 'tsp-bench', out: join(ROOT, 'bench', 'results'), ansibleScale: false, down: false, withTsx: false };
+  const o: Opts = { hosts: 8, runs: 3, smoke: false, lab: 'tsp-bench', out: join(ROOT, 'bench', 'results'), ansibleScale: false, down: false, withTsx: false, noAnsible: false };
   let hostsSet = false;
   let runsSet = false;
   for (let i = 0; i < argv.length; i++) {
@@ -69,6 +71,7 @@ function parseArgs(argv: string[]): Opts {
     else if (a === '--down') o.down = true;
     else if (a === '--with-tsx') o.withTsx = true;
     else if (a === '--scale-runs') o.scaleRuns = int(val());
+    else if (a === '--no-ansible') o.noAnsible = true;
     else throw new Error(`bench: unknown option ${a} (see bench/run.ts)`);
   }
   if (o.smoke) {
@@ -188,7 +191,7 @@ async function runEngine(c: Ctx, e: Engine, w: Workload, rawPlan?: string, trace
   } else if (e === 'ansible') {
     m = await measured('ansible-playbook', [w.playbook, '-i', w.inventory, '-f', String(w.hosts)], { ANSIBLE_CONFIG: c.cfgPath, ANSIBLE_NOCOLOR: '1' }, c.work);
   } else {
-    m = await measured(process.execPath, [c.rawJs, rawPlan!], {}, c.work);
+    m = await measured(process.execPath, [c.rawJs, e === 'raw-linear' ? rawPlan!.replace(/\.json$/, '-linear.json') : rawPlan!], {}, c.work);
     if (m.code === 0) {
       const rep = JSON.parse(m.tail.trim().split('\n').pop() || '{}') as { rcMismatches?: number };
       if (rep.rcMismatches) throw new Error(`${w.id}: raw replay: ${rep.rcMismatches} command(s) exited differently than under tsplay`);
@@ -208,6 +211,7 @@ function rawPlan(c: Ctx, w: Workload, trace: TracedCommand[], file: string): str
   }
   const hosts = [...names].map((name) => ({ name, address: ipOf.get(name)!, port: 22, user: 'root', keyPath: c.lab.keyPath, knownHostsPath: c.lab.knownHostsPath }));
   writeFileSync(file, JSON.stringify({ hosts, commands: trace }));
+  writeFileSync(file.replace(/\.json$/, '-linear.json'), JSON.stringify({ hosts, commands: trace, linear: true }));
   return file;
 }
 
@@ -215,6 +219,7 @@ async function benchWorkload(c: Ctx, w: Workload): Promise<WorkloadResult> {
   const phases = w.twice ? ['first run', 'second run'] : ['run'];
   const skipped: WorkloadResult['skipped'] = {};
   if (w.id === 'wl4' && w.hosts > 100 && !c.o.ansibleScale) skipped.ansible = `${w.hosts} hosts: too slow on this machine; --ansible-scale runs it`;
+  if (c.o.noAnsible) skipped.ansible = '--no-ansible';
   if (w.id === 'wl4' && c.o.withTsx) skipped['tsplay-tsx'] = 'the before/after start-up comparison is on workloads 1-3';
   const big = w.hosts > 100;
   const runCount = w.id === 'wl4' ? (c.o.scaleRuns ?? c.o.runs) : c.o.runs;
@@ -273,6 +278,7 @@ async function benchWorkload(c: Ctx, w: Workload): Promise<WorkloadResult> {
     }
     if (pr.wall.ansible && pr.wall.tsplay) pr.ansibleOverTsplay = pr.wall.ansible.median / pr.wall.tsplay.median;
     if (pr.wall.raw && pr.wall.tsplay) pr.tsplayOverRaw = pr.wall.tsplay.median / pr.wall.raw.median;
+    if (pr.wall['raw-linear'] && pr.wall.tsplay) pr.tsplayOverRawLinear = pr.wall.tsplay.median / pr.wall['raw-linear'].median;
     if (pr.wall.ansible && pr.wall['tsplay-tsx']) pr.ansibleOverTsplayTsx = pr.wall.ansible.median / pr.wall['tsplay-tsx'].median;
     if (pr.wall.raw && pr.wall['tsplay-tsx']) pr.tsplayTsxOverRaw = pr.wall['tsplay-tsx'].median / pr.wall.raw.median;
     return pr;

@@ -32,11 +32,11 @@ if (out) {
     const stdin = opts.stdin === undefined ? Buffer.alloc(0) : Buffer.isBuffer(opts.stdin) ? opts.stdin : Buffer.from(opts.stdin);
     const line = opts.timeoutMs ? withTimeout(command, opts.timeoutMs) : command;
     const w = prepareCommand(line, { env: opts.env, cwd: opts.cwd, become: opts.become, stdinLength: stdin.length });
-    const entry: TracedCommand = { host: this.host, cmd: w.command, stdin: stdin.toString('base64'), t0: Math.round(performance.now()) };
+    const entry: TracedCommand = { host: this.host, cmd: w.command, stdin: stdin.toString('base64'), t0: Math.round(performance.now() * 100) / 100 };
     rec.push(entry);
     const r = await orig.call(this, command, opts);
     entry.rc = r.rc;
-    entry.t1 = Math.round(performance.now());
+    entry.t1 = Math.round(performance.now() * 100) / 100;
     return r;
   };
   process.on('exit', () => writeFileSync(out, JSON.stringify(rec)));

@@ -1,6 +1,7 @@
 /**
  * The benchmark's CI smoke (lab 'tsp-bsmoke', 2 hosts): `bench/run.ts --smoke` runs every
- * workload once, tiny, on tsplay, ansible-playbook and the raw ssh2 replay, and every engine
+ * workload once, tiny, on tsplay, ansible-playbook and the raw ssh2 replay (free-running and in
+ * linear steps), and every engine
  * must succeed and leave the same final state on the hosts. Timing is never asserted.
  */
 import { expect } from 'chai';
@@ -50,7 +51,7 @@ describe('bench --smoke (lab)', function () {
     expect(r.workloads.map((w) => w.id)).to.deep.equal(['wl1', 'wl2', 'wl3', 'wl4']);
     for (const w of r.workloads) {
       expect(w.phases.length, w.id).to.equal(w.id === 'wl2' ? 2 : 1);
-      for (const p of w.phases) for (const e of ['tsplay', 'ansible', 'raw'] as const) expect(p.runs[e]?.length, `${w.id} ${p.phase} ${e}`).to.equal(1);
+      for (const p of w.phases) for (const e of ['tsplay', 'ansible', 'raw', 'raw-linear'] as const) expect(p.runs[e]?.length, `${w.id} ${p.phase} ${e}`).to.equal(1);
     }
   });
 
