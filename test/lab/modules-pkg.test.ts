@@ -187,6 +187,20 @@ describe('lab: package modules (apt, apt_repository, deb822_repository, package,
     expect(await rpmq('tsplay-hello tsplay-world')).to.equal('package tsplay-hello is not installed\npackage tsplay-world is not installed\n');
   });
 
+  it('a host with yum and no dnf: the same module runs yum (a yum wrapper over dnf on a PATH without dnf)', async () => {
+    await remote(`mkdir -p /opt/yumonly && for f in /usr/bin/*; do case "\${f##*/}" in dnf|dnf-3) ;; *) ln -sf "$f" /opt/yumonly/ ;; esac; done && printf '#!/bin/sh\\necho "$*" >> /tmp/yum.log\\nexec /usr/bin/dnf "$@"\\n' > /opt/yumonly/yum && chmod +x /opt/yumonly/yum && rm -f /tmp/yum.log`);
+    const env = { PATH: '/opt/yumonly:/usr/sbin:/sbin' };
+    expect(await remote('PATH=/opt/yumonly:/usr/sbin:/sbin; command -v dnf || echo none')).to.equal('none\n');
+    const r = await run('yum', { name: 'tsplay-hello' }, { env });
+    expect(r.changed).to.equal(true);
+    expect((await run('yum', { name: 'tsplay-hello' }, { env })).changed).to.equal(false);
+    expect((await run('yum', { name: 'tsplay-hello', state: 'absent' }, { env })).changed).to.equal(true);
+    const log = await remote('cat /tmp/yum.log');
+    expect(log).to.match(/list --showduplicates available tsplay-hello/);
+    expect(log).to.match(/-y .*install tsplay-hello/);
+    expect(log).to.match(/remove tsplay-hello-1\.1-1\.noarch/);
+  });
+
   it('yum_repository: writes an INI section, idempotent, diff, dnf sees it; absent deletes the file', async () => {
     const args = { name: 'tsp-extra', description: 'tsplay extra', baseurl: 'file:///srv/tsplay/rpm', gpgcheck: false, enabled: false };
     const c = await run('yum_repository', args, { check: true, diff: true });
