@@ -130,8 +130,9 @@ async function invoke(pr: PlayRun, task: TaskNode, host: string, vars: Record<st
   const findFile = (kind: 'files' | 'templates' | 'vars' | 'tasks', name: string) => findControllerFile(task, cfg.playbookDir, kind, name);
   let delegatedTo: string | undefined;
   if (task.delegateTo !== undefined) delegatedTo = String(svc.templateValue(task.delegateTo, vars, opts));
-  if (keywordBool(pr, task.noLog, vars, task)) for (const v of Object.values(args)) if (typeof v === 'string') registerSecret(v);
+  const noLog = keywordBool(pr, task.noLog, vars, task) ?? false;
 
+  if (noLog && CONTROLLER_ACTIONS.has(task.action)) registerNoLogArgs(task.action, args, undefined);
   if (CONTROLLER_ACTIONS.has(task.action)) {
     const target = delegatedTo && (task.action === 'setup' || task.action === 'gather_facts') ? delegatedTo : host;
     const become = task.action === 'setup' || task.action === 'gather_facts' ? resolveBecome(task, vars, cliBecome) : undefined;
@@ -144,6 +145,7 @@ async function invoke(pr: PlayRun, task: TaskNode, host: string, vars: Record<st
     const hint = svc.suggestModule?.(task.action);
     return { result: { changed: false, failed: true, msg: `couldn't resolve module/action '${task.action}'${hint ? `; did you mean '${hint}'?` : ''}` }, delegatedTo };
   }
+  if (noLog) registerNoLogArgs(task.action, args, def.args);
   const connHost = delegatedTo ?? host;
   const connVars = withConnKeywords(pr, task, delegatedTo ? delegateVars(pr, delegatedTo) : vars);
   const become = resolveBecome(task, connVars === vars ? vars : { ...connVars, ...pick(vars, /^ansible_become/) }, cliBecome);
@@ -366,11 +368,45 @@ export async function runTaskOnHost(pr: PlayRun, task: TaskNode, host: string, s
   return { status, result: final, ignored, delegatedTo };
 }
 
-/** Register every string of a no_log result as a secret. */
-function registerRegistered(v: unknown): void {
-  if (typeof v === 'string') registerSecret(v);
-  else if (Array.isArray(v)) v.forEach(registerRegistered);
-  else if (v && typeof v === 'object') for (const x of Object.values(v)) registerRegistered(x);
+/** Argument / result keys whose values are treated as secrets under no_log. */
+const SECRET_KEY = /pass|secret|token|key|auth|cred|private|vault/i;
+/** Free-form command arguments (a no_log command line usually carries the secret). */
+const COMMAND_KEYS = new Set(['_raw_params', 'cmd', 'argv', 'stdin']);
+/** Result keys holding a no_log command's output. */
+const OUTPUT_KEYS = new Set(['stdout', 'stderr', 'stdout_lines', 'stderr_lines', 'content', 'json', 'cmd']);
+
+/** Register every string (of at least `min` characters) inside `v`. */
+function registerStrings(v: unknown, min: number): void {
+  if (typeof v === 'string') {
+    if (v.length >= min) registerSecret(v);
+  } else if (Array.isArray(v)) for (const x of v) registerStrings(x, min);
+  else if (v && typeof v === 'object') for (const x of Object.values(v)) registerStrings(x, min);
+}
+
+/**
+ * Secrets of a no_log task's arguments: values of arguments the module declares no_log, of
+ * secret-looking keys, of free-form command lines, and every value a no_log set_fact sets
+ * (how playbooks define secrets). Ordinary arguments (dest: /etc/kubernetes) are not
+ * registered: the task's own output is censored by the reporter, and registering plain words
+ * would hide them in every other task's output.
+ */
+function registerNoLogArgs(action: string, args: Record<string, unknown>, spec: Record<string, { no_log?: boolean }> | undefined): void {
+  for (const [k, v] of Object.entries(args)) {
+    if (action === 'set_fact') {
+      if (k !== 'cacheable') registerStrings(v, 4);
+    } else if (spec?.[k]?.no_log || SECRET_KEY.test(k) || COMMAND_KEYS.has(k)) registerStrings(v, 3);
+  }
+}
+
+/** Secrets of a no_log task's registered result: its output and secret-looking keys. */
+function registerRegistered(v: unknown, key = ''): void {
+  if (Array.isArray(v)) for (const x of v) registerRegistered(x, key);
+  else if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'results' || k === 'ansible_facts') registerRegistered(x, k);
+      else if (OUTPUT_KEYS.has(k) || SECRET_KEY.test(k) || (key === 'ansible_facts' && k !== 'cacheable')) registerStrings(x, 4);
+    }
+  }
 }
 
 /** The first `when` condition that is false (Ansible's false_condition). */

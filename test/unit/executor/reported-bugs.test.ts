@@ -11,6 +11,7 @@ import { loadInventory } from '../../../engine/inventory/index.ts';
 import { loadPlaybook } from '../../../engine/playbook/load.ts';
 import { realServices, inventoryAdapter, loaderOptions } from '../../../engine/executor/wire.ts';
 import { createRun, runPlaybook } from '../../../engine/executor/run.ts';
+import { clearSecrets, redact, containsSecret } from '../../../engine/secrets.ts';
 
 interface Ran {
   code: number;
@@ -205,5 +206,33 @@ describe('reported executor bugs', function () {
         - debug: msg=rescued
 `, 'h1 ansible_connection=local\nh2 ansible_connection=local\n');
     expect(r.msgs).to.deep.equal({ h1: ['rescued'], h2: ['rescued'] });
+  });
+
+  it('bug 6: no_log registers secrets (set_fact values, secret-looking args), not ordinary argument words', async () => {
+    clearSecrets();
+    const dir = mkdtempSync(join(tmpdir(), 'tsp-nolog-'));
+    const canary = 'CANARY-' + Math.random().toString(36).slice(2);
+    const r = await runLocal(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - set_fact:
+        held: "${canary}"
+      no_log: true
+    - copy:
+        content: "plain text"
+        dest: "${dir}/kubernetes"
+        owner_password_unused: "${canary}-pw"
+      no_log: true
+      ignore_errors: true
+    - debug: var=held
+    - debug: msg="{{ 'kubernetes' }} {{ 'plain text' }} ${dir}/kubernetes"
+`, 'h1 ansible_connection=local\n');
+    const shown = r.events.filter((e) => e.type === 'host_result' && e.task.action === 'debug').map((e) => redact(JSON.stringify((e as { result: unknown }).result)));
+    expect(shown.join('\n')).to.not.include(canary);
+    expect(shown[0]).to.include('********');
+    expect(shown[1]).to.include(`kubernetes plain text ${dir}/kubernetes`);
+    expect(containsSecret(`${canary}-pw`)).to.equal(true);
+    clearSecrets();
   });
 });
