@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import pLimit from 'p-limit';
-import { TsplayError } from '../types.ts';
+import { ExitCode, TsplayError } from '../types.ts';
 import type { Node, Play, TaskNode } from '../playbook/model.ts';
 import type { PlayRun, RunCtx, HostState } from './context.ts';
 import { isActive } from './context.ts';
@@ -16,10 +16,13 @@ import { serialBatches } from './serial.ts';
 import { flushHandlers, walk, runTask } from './walk.ts';
 import type { Section } from './journal.ts';
 
-/** Ansible's TaskQueueManager result codes. */
+/**
+ * Run result codes: Ansible's TaskQueueManager codes, except that unreachable hosts give the
+ * DOCUMENTED exit code 3 (ExitCode.HOST_UNREACHABLE); ansible-core 2.14 actually returns 4.
+ */
 export const RUN_OK = 0;
 export const RUN_FAILED_HOSTS = 2;
-export const RUN_UNREACHABLE_HOSTS = 4;
+export const RUN_UNREACHABLE_HOSTS = ExitCode.HOST_UNREACHABLE;
 
 /** Result of one play. */
 export interface PlayResult {
@@ -186,8 +189,9 @@ export async function runPlay(run: RunCtx, play: Play, playIndex: number, allowe
     scope.playHosts = hosts.filter((h) => !pr.state.has(h) || isActive(pr, h));
   }
   // ansible-core 2.14 returns 2 after a run in which any host failed, even when a later play
-  // succeeded on the remaining hosts (verified with ansible-playbook), and 4 once any host
-  // was unreachable.
+  // succeeded on the remaining hosts (verified with ansible-playbook). Unreachable hosts win
+  // over failed ones (its StrategyBase.run checks unreachable first); we return the documented
+  // 3 for them where ansible-core returns 4.
   const code = run.unreachableHosts.size > 0 ? RUN_UNREACHABLE_HOSTS : anyFailed || run.failedHosts.size > 0 ? RUN_FAILED_HOSTS : RUN_OK;
   return { code, breakPlaybook };
 }

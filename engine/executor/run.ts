@@ -1,6 +1,6 @@
 /**
  * Run a loaded playbook: plays in order, the run's exit code (Ansible's: the last play's
- * TQM result, 4 once any host was unreachable, 2 when hosts failed), the recap event,
+ * TQM result: 3 (the documented code; ansible-core returns 4) once any host was unreachable, 2 when hosts failed), the recap event,
  * and the retry list. Never prints: everything is a RunEvent.
  */
 import type { EventSink, HostStats } from '../types.ts';

@@ -191,7 +191,8 @@ describe('engine on lab hosts (tsp-engine)', function () {
     const ghost = join(mkdtempSync(join(tmpdir(), 'tsp-ghost-')), 'inv.ini');
     writeFileSync(ghost, readFileSync(inv, 'utf8').replace('[lab:vars]', `ghost ansible_host=${lab.subnet.replace(/\.0\/24$/, '.199')} ansible_user=root\n\n[lab:vars]`));
     const u = await tsplay([join(FIX, 'custom.yml'), '-i', ghost, '-T', '3']);
-    expect(u.rc, u.stdout).to.equal(4);
+    // the documented exit code 3 for unreachable hosts (ansible-core 2.14 returns 4: below)
+    expect(u.rc, u.stdout).to.equal(3);
     expect(recap(u.stdout).ghost.unreachable).to.equal(1);
     expect(recap(u.stdout).h1.failed).to.equal(0);
     const au = await ansiblePlaybook([join(FIX, 'custom.yml'), '-i', ghost, '-T', '3', '-l', 'ghost']);

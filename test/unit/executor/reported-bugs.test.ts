@@ -235,4 +235,17 @@ describe('reported executor bugs', function () {
     expect(containsSecret(`${canary}-pw`)).to.equal(true);
     clearSecrets();
   });
+
+  it('bug 9: unreachable hosts exit with the documented 3 (and win over failed hosts)', async () => {
+    // 198.18.0.250 (lab range) port 1: nothing listens, the connection is refused or times out.
+    const r = await runLocal(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - command: "false"
+`, 'ok1 ansible_connection=local\nghost ansible_host=198.18.0.250 ansible_port=1 ansible_ssh_timeout=2 ansible_ssh_pass=x\n');
+    expect(r.stats.ghost.unreachable, JSON.stringify(r.stats)).to.equal(1);
+    expect(r.stats.ok1.failures).to.equal(1);
+    expect(r.code).to.equal(3);
+  });
 });
