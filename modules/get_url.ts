@@ -74,7 +74,7 @@ const getUrl: ModuleDef<Record<string, any>, GetState> = {
     description:
       'Downloads ON THE TARGET with curl (options reach curl on stdin: headers and passwords never show in the process list); when the target has no curl, the controller fetches the URL (node http/https) and puts the file. ' +
       'The file is downloaded to a temp file beside dest, verified against checksum, and renamed into place (atomic); a bad checksum fails and leaves the original file untouched. ' +
-      'Idempotent: with a checksum and an existing matching dest there is no download at all; without a checksum an existing dest is kept unless force is true (then it is downloaded and replaced only when its content differs). ' +
+      'Idempotent: with a checksum and an existing matching dest there is no download at all; without a checksum an existing dest is kept; force downloads every time and replaces dest only when the content differs. ' +
       'A dest directory means dest/<last path component of the URL> (Content-Disposition is not used).',
     check: 'full',
     diff: true,
@@ -139,7 +139,8 @@ const getUrl: ModuleDef<Record<string, any>, GetState> = {
     }
     const cur = rd.cur;
     if (cur.exists && cur.type !== 'file') fail(`Destination ${dest} exists and is not a regular file`);
-    const download = !cur.exists || (sum !== undefined ? rd.sum !== sum : args.force);
+    // like Ansible: force always downloads (then replaces only a differing file); else a matching checksum skips it
+    const download = !cur.exists || args.force || (sum !== undefined && rd.sum !== sum);
     const base = { url: args.url, dest, ...(cur.exists ? { checksum_dest: cur.sha1 } : {}) };
     const state: GetState = { dest, cur, download, algo: ck?.algo, sum, tool };
     if (!download) {
@@ -152,7 +153,7 @@ const getUrl: ModuleDef<Record<string, any>, GetState> = {
         result: { ...base, msg: 'file already exists', checksum_src: cur.sha1, size: cur.size, state: 'file' },
       };
     }
-    const why = !cur.exists ? `download ${args.url} to ${dest}` : sum !== undefined ? `download ${args.url}: ${dest} does not match the checksum` : `download ${args.url} and replace ${dest} if it differs`;
+    const why = !cur.exists ? `download ${args.url} to ${dest}` : !args.force ? `download ${args.url}: ${dest} does not match the checksum` : `download ${args.url} and replace ${dest} if it differs`;
     return {
       changed: true,
       steps: [why],

@@ -135,6 +135,8 @@ describe('lab: network modules (get_url, uri, unarchive)', function () {
 
     it('force downloads and replaces only when the content differs; dest directory; checksum file URL', async () => {
       expect((await run('get_url', { url: `${web}/a.txt`, dest: '/tmp/a.txt', force: true })).changed).to.equal(false);
+      const fc = await run('get_url', { url: `${web}/a.txt`, dest: '/tmp/a.txt', force: true, checksum: `sha256:${sha256('hello-file\n')}` });
+      expect(fc, 'force downloads even when the checksum matches; same content: ok').to.include({ changed: false, status_code: 200 });
       await sshRun(m.lab, m.lab.hosts[1].name, "printf 'v2\\n' > /srv/www/a.txt");
       const f = await run('get_url', { url: `${web}/a.txt`, dest: '/tmp/a.txt', force: true, backup: true });
       expect(f.changed).to.equal(true);
