@@ -195,7 +195,7 @@ async function runPlaybooks(o: PlaybookOptions): Promise<number> {
   onInterrupt = onSigint;
   try {
     for (const { file, pb } of playbooks) {
-      const svc = realServices({ cli, loader: loaderOptions(o.rolesPath, pb.dir) });
+      const svc = realServices({ cli, loader: loaderOptions(o.rolesPath, pb.dir), emit: reporter.sink });
       svcRef = svc;
       const journal = new HandlerJournal(pb.file, inv.sources);
       if (o.flushCache) journal.clear();

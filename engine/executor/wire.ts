@@ -18,6 +18,7 @@ import type { Services } from './services.ts';
 import type { MutableInventory } from './context.ts';
 import { CONTROLLER_ACTIONS } from './actions.ts';
 import type { VarLayer } from '../vars/precedence.ts';
+import type { EventSink } from '../types.ts';
 
 /** Actions the executor implements itself (the loader must accept them as modules). */
 export const EXECUTOR_ACTIONS = new Set([...CONTROLLER_ACTIONS, 'meta', 'include_vars']);
@@ -33,12 +34,33 @@ export function loaderOptions(rolesPath: string[], playbookDir?: string, project
   };
 }
 
-const CONN_KEYS = /^ansible_(host|port|user|password|ssh_pass|ssh_private_key_file|private_key_file|connection|ssh_common_args|ssh_extra_args|host_key_checking|ssh_host_key_checking|timeout|ssh_timeout|become.*|ssh_user)$/;
+/** Variables that decide a host's connection (bare `host_key_checking: false` included, as Ansible). */
+const CONN_KEYS = /^(ansible_(host|port|ssh_port|ssh_host|user|password|ssh_pass|ssh_password|ssh_private_key_file|private_key_file|connection|ssh_common_args|ssh_extra_args|host_key_checking|ssh_host_key_checking|timeout|ssh_timeout|become.*|sudo_pass|ssh_user)|host_key_checking)$/;
+
+/**
+ * The connection variables of a host's task variables, templated. Passwords given as numbers
+ * (INI `ansible_ssh_pass=123456` is read as an int) become strings.
+ */
+export function connVarsOf(vars: Record<string, unknown>): Record<string, unknown> {
+  const conn: Record<string, unknown> = {};
+  for (const k of Object.keys(vars)) {
+    if (!CONN_KEYS.test(k)) continue;
+    const v = templateValue(vars[k], vars);
+    conn[k] = typeof v === 'number' && /pass/.test(k) ? String(v) : v;
+  }
+  return conn;
+}
 
 /** The real services. `template` renders template-module files (handlebars). */
-export function realServices(opts: { cli: ConnCliOptions; loader: LoaderOptions; renderTemplate?: Services['renderTemplate'] }): Services & { pool: ConnectionPool } {
-  const pool = new ConnectionPool();
+export function realServices(opts: { cli: ConnCliOptions; loader: LoaderOptions; renderTemplate?: Services['renderTemplate']; emit?: EventSink }): Services & { pool: ConnectionPool } {
+  const emit = opts.emit;
+  // -vvv echoes every command sent (the connection layer has already redacted it).
+  const pool = new ConnectionPool(emit ? {
+    onCommand: (host, command, become) => emit({ type: 'verbose', level: 3, msg: `<${host}> EXEC ${become ? `(${become}) ` : ''}${command}` }),
+    log: (msg) => emit({ type: 'verbose', level: 1, msg }),
+  } : {});
   const paramsCache = new Map<string, ConnParams>();
+  const warnedHosts = new Set<string>();
   const moduleCache = new Map<string, Promise<import('../types.ts').ModuleDef | undefined>>();
   return {
     pool,
@@ -56,11 +78,16 @@ export function realServices(opts: { cli: ConnCliOptions; loader: LoaderOptions;
     runModule,
     async connect(host, vars) {
       // Connection params depend only on the connection variables: compute them once per host.
-      const conn: Record<string, unknown> = {};
-      for (const k of Object.keys(vars)) if (CONN_KEYS.test(k)) conn[k] = templateValue(vars[k], vars);
+      const conn = connVarsOf(vars);
       const key = host + '\0' + JSON.stringify(conn);
       let params = paramsCache.get(key);
-      if (!params) paramsCache.set(key, (params = connParamsFor(host, { ...conn, inventory_hostname: host }, opts.cli)));
+      if (!params) {
+        paramsCache.set(key, (params = connParamsFor(host, { ...conn, inventory_hostname: host }, opts.cli)));
+        if (emit && params.warnings.length && !warnedHosts.has(host)) {
+          warnedHosts.add(host);
+          for (const w of params.warnings) emit({ type: 'warning', msg: `${host}: ${w}` });
+        }
+      }
       return pool.get(host, params);
     },
     gatherFacts: (conn, _vars, become) => gatherFacts(conn, { become }),

@@ -5,9 +5,11 @@
 import type { ExecOptions, ExecResult, ModuleContext } from '../types.ts';
 import { fail } from './failure.ts';
 
-/** Run a /bin/sh command line on the task's host with the task's become and environment. */
+/**
+ * Run a /bin/sh command line on the task's host with the task's become and environment.
+ * (-vvv echoes it through the connection pool's onCommand hook, like every command sent.)
+ */
 export function sh(ctx: ModuleContext, command: string, opts: ExecOptions = {}): Promise<ExecResult> {
-  ctx.log(3, `<${ctx.host}> EXEC ${command}`);
   return ctx.conn.exec(command, { become: ctx.become, env: ctx.env, ...opts });
 }
 
