@@ -30,7 +30,7 @@ export interface Running {
 /** Start `node bin/tsplay.js ARGS` (no colour, TSPLAY_HOME as given). */
 export function startTsplay(args: string[], opts: { env?: Record<string, string>; input?: string; cwd?: string } = {}): Running {
   const t0 = Date.now();
-  const child = spawn('node', [TSPLAY, ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, NO_COLOR: '1', TSPLAY_NO_DIST: '1', ...opts.env } });
+  const child = spawn('node', [TSPLAY, ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, NO_COLOR: '1', ...opts.env } });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));

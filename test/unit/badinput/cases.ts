@@ -79,10 +79,10 @@ export function badCases(): BadCase[] {
     add({ name: `template: ${name}`, files: { 'p.yml': PLAY(`    - template: { src: ${src}, dest: /tmp/tsplay-badinput }\n`), [src]: text }, argv: ['{dir}/p.yml', '-i', '{inv}'], rc: 2, expect, fileLine: true });
   tpl('handlebars syntax error', 't.hbs', 'a\n{{#if x}}\nhello {{y}\n', /t\.hbs:\d+/);
   tpl('handlebars unclosed block', 't2.hbs', 'a\n{{#each xs}}\n{{this}}\n', /t2\.hbs:\d+/);
-  tpl('jinja syntax error', 't.j2', 'a\n{% if x %}\nb\n', /t\.j2:\d+/);
+  tpl('unknown helper', 'h.hbs', 'a\n{{frobnicate x}}\n', /h\.hbs:2.*frobnicate/);
   tpl('undefined variable', 'u.j2', 'line one\nhello {{ nosuchvar }}\n', /u\.j2:\d+.*nosuchvar/);
   tpl('unknown filter', 'f.j2', 'x {{ "a" | nosuchfilter }}\n', /f\.j2:\d+.*nosuchfilter/);
-  tpl('missing template file', 'missing.j2', '', /missing\.j2/);
+  add({ name: 'template: missing template file', files: { 'p.yml': PLAY('    - template: { src: missing.j2, dest: /tmp/tsplay-badinput }\n') }, argv: ['{dir}/p.yml', '-i', '{inv}'], rc: 2, expect: /Could not find or access 'missing\.j2'/, fileLine: false });
 
   // ---- expressions in playbooks (runtime, exit 2)
   const task = (name: string, t: string, expect: RegExp, rc: 2 | 4 = 2) => pb(`task: ${name}`, { 'p.yml': PLAY(t) }, expect, rc);

@@ -27,7 +27,7 @@ interface Out {
 
 function cli(argv: string[], cwd: string): Promise<Out> {
   return new Promise((resolve) => {
-    const c = spawn('node', [join(ROOT, 'bin/tsplay.js'), ...argv], { cwd, env: { ...process.env, NO_COLOR: '1', TSPLAY_NO_DIST: '1', TSPLAY_HOME: join(cwd, '.home') } });
+    const c = spawn('node', [join(ROOT, 'bin/tsplay.js'), ...argv], { cwd, env: { ...process.env, NO_COLOR: '1', TSPLAY_HOME: join(cwd, '.home') } });
     let stdout = '';
     let stderr = '';
     c.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
