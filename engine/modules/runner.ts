@@ -10,7 +10,11 @@ import { ModuleFailure } from './failure.ts';
 export const SKIP_IN_CHECK_MSG = 'Command would have run if not in check mode';
 
 function failedFrom(e: unknown): ModuleResult {
-  if (e instanceof ModuleFailure) return { changed: false, ...e.extra, failed: true, msg: e.message };
+  // By name too: under tsx a module file can be loaded twice (static + dynamic import), giving two ModuleFailure classes.
+  if (e instanceof ModuleFailure || (e instanceof Error && e.name === 'ModuleFailure')) {
+    const f = e as ModuleFailure;
+    return { changed: false, ...(f.extra ?? {}), failed: true, msg: f.message };
+  }
   const msg = e instanceof Error ? e.message : String(e);
   return { changed: false, failed: true, msg };
 }

@@ -288,7 +288,10 @@ export function createReporter(opts: ReporterOptions): Reporter {
   };
 
   const finalLine = (task: TaskInfo, ev: HostResultEvent, hs: HostState) => {
-    const isLoop = hs.items.length > 0 || Array.isArray((ev.result as Record<string, unknown>).results);
+    const rs = (ev.result as Record<string, unknown>).results;
+    // A loop's results are per-item dicts carrying the item; a module's own `results` (dnf/yum
+    // return a list of strings) is not a loop.
+    const isLoop = hs.items.length > 0 || (Array.isArray(rs) && rs.length > 0 && rs.every((r) => r !== null && typeof r === 'object' && ('item' in r || 'ansible_loop_var' in r)));
     const label = hostLabel(ev.host, ev.delegatedTo);
     const res = { ...shown(task, ev.result) };
     if (isLoop) delete res.results; // Ansible's _process_items: items were shown one by one

@@ -421,3 +421,13 @@ describe('report/reporter: live progress line', () => {
     JSON.parse(out.text);
   });
 });
+
+describe('reporter: a module whose own result has a `results` list', () => {
+  it('prints the changed line for dnf/yum (results is a list of strings, not loop items)', () => {
+    const c = capture({ verbosity: 0 });
+    c.emit({ type: 'play_start', name: 'p', hosts: ['h1'], uid: 'p1' });
+    runTask(c.emit, task('install', 'dnf'), [{ host: 'h1', status: 'changed', result: { changed: true, results: ['Installed: tsplay-hello-1.0'] } }]);
+    expect(c.out.text).to.include('changed: [h1]');
+    expect(c.out.text).to.not.include('item=');
+  });
+});
