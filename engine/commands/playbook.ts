@@ -22,7 +22,7 @@ import { cliBecome } from '../executor/task.ts';
 import { shouldRunTags, type TagFilter } from '../executor/tags.ts';
 import type { ConnCliOptions } from '../connection/params.ts';
 
-/** --limit value: `@file` reads one pattern per line; several -l are intersected like Ansible (last wins). */
+/** --limit value: `@file` reads one pattern per line (an empty file: no limit, as Ansible); several -l: the last wins, like Ansible. */
 export function limitPattern(limits: string[], cwd = process.cwd()): string | undefined {
   if (limits.length === 0) return undefined;
   const l = limits[limits.length - 1];
@@ -35,7 +35,8 @@ export function limitPattern(limits: string[], cwd = process.cwd()): string | un
       throw new OptionsError(`--limit @${l.slice(1)}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`);
     }
     const hosts = text.split(/\r?\n/).map((s) => s.trim()).filter((s) => s && !s.startsWith('#'));
-    return hosts.join(',') || '!all';
+    // As Ansible: an empty limit file restricts nothing.
+    return hosts.length ? hosts.join(',') : undefined;
   }
   return l;
 }

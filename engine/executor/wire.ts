@@ -11,7 +11,7 @@ import { connParamsFor, type ConnCliOptions, type ConnParams } from '../connecti
 import { gatherFacts } from '../facts/index.ts';
 import { loadTaskFile, loadRoleForInclude, type LoaderOptions } from '../playbook/load.ts';
 import { loadVarsFile } from '../inventory/varsfiles.ts';
-import { selectHosts, groupNames, groupsVar, hostVarLayers, clearVarsCache, type Inventory } from '../inventory/index.ts';
+import { selectHosts, groupNames, groupsVar, hostVarLayers, clearVarsCache, addDynamicHost, addDynamicGroup, type Inventory } from '../inventory/index.ts';
 import { prompt } from '../prompt.ts';
 import { renderTemplate } from '../template/handlebars.ts';
 import type { Services } from './services.ts';
@@ -112,12 +112,7 @@ export function inventoryAdapter(inv: Inventory, limit: string | undefined, play
     clearVarsCache(inv);
   };
   const firstFile = [...inv.hosts.values()].find((h) => h.file)?.file;
-  const ensureGroup = (g: string): void => {
-    if (inv.groups.has(g)) return;
-    inv.groups.set(g, { name: g, vars: {}, hosts: [], children: [] });
-    const all = inv.groups.get('all');
-    if (all && !all.children.includes(g)) all.children.push(g);
-  };
+  const dirOf = (f: string | undefined): string | undefined => (f ? f.replace(/\/[^/]*$/, '') : undefined);
   return {
     hosts: () => [...inv.hosts.keys()],
     varLayers(host) {
@@ -132,44 +127,21 @@ export function inventoryAdapter(inv: Inventory, limit: string | undefined, play
       return n;
     },
     inventoryFile: firstFile,
-    inventoryDir: firstFile ? firstFile.replace(/\/[^/]*$/, '') : undefined,
+    inventoryDir: dirOf(firstFile),
     has: (h) => inv.hosts.has(h),
     select: (pattern) => selectHosts(inv, pattern, limit),
+    inventoryFileOf: (h) => inv.hosts.get(h)?.file ?? firstFile,
+    inventoryDirOf: (h) => dirOf(inv.hosts.get(h)?.file ?? firstFile),
+    // add_host / group_by: the inventory's own rules (ungrouped clean-up, parents, caches).
     addHost(name, groups, vars) {
-      let changed = false;
-      let h = inv.hosts.get(name);
-      if (!h) {
-        inv.hosts.set(name, (h = { name, vars: {} }));
-        changed = true;
-      }
-      Object.assign(h.vars, vars);
-      if (groups.length === 0) {
-        const u = inv.groups.get('ungrouped');
-        if (u && !u.hosts.includes(name) && changed) u.hosts.push(name);
-      }
-      for (const g of groups) {
-        ensureGroup(g);
-        const grp = inv.groups.get(g)!;
-        if (!grp.hosts.includes(name)) {
-          grp.hosts.push(name);
-          changed = true;
-        }
-      }
+      const changed = addDynamicHost(inv, name, groups, vars);
       reset();
       return changed;
     },
     addToGroup(host, group, parents = ['all']) {
-      ensureGroup(group);
-      const grp = inv.groups.get(group)!;
-      for (const p of parents) {
-        ensureGroup(p);
-        const pg = inv.groups.get(p)!;
-        if (p !== group && !pg.children.includes(group)) pg.children.push(group);
-      }
-      if (grp.hosts.includes(host)) return false;
-      grp.hosts.push(host);
+      const changed = addDynamicGroup(inv, host, group, parents);
       reset();
-      return true;
+      return changed;
     },
   };
 }

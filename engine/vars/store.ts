@@ -27,6 +27,10 @@ export interface InventoryView {
   groupNames(host: string): string[];
   inventoryDir?: string;
   inventoryFile?: string;
+  /** `inventory_file` of one host (the source it was first seen in); falls back to inventoryFile. */
+  inventoryFileOf?(host: string): string | undefined;
+  /** `inventory_dir` of one host; falls back to inventoryDir. */
+  inventoryDirOf?(host: string): string | undefined;
 }
 
 /** Play-level inputs (levels 12-15 and the play's magic variables). */
@@ -206,8 +210,8 @@ export class VarStore {
       ansible_verbosity: r.verbosity,
       ansible_forks: r.forks ?? 5,
       playbook_dir: r.playbookDir,
-      inventory_dir: this.inventory.inventoryDir ?? null,
-      inventory_file: this.inventory.inventoryFile ?? null,
+      inventory_dir: (this.inventory.inventoryDirOf ? this.inventory.inventoryDirOf(host) : this.inventory.inventoryDir) ?? null,
+      inventory_file: (this.inventory.inventoryFileOf ? this.inventory.inventoryFileOf(host) : this.inventory.inventoryFile) ?? null,
       ansible_version: { full: '2.14.0', major: 2, minor: 14, revision: 0, string: '2.14.0 (tsplay)' },
       omit: OMIT_PLACEHOLDER,
     };

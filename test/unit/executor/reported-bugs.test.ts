@@ -12,6 +12,7 @@ import { loadPlaybook } from '../../../engine/playbook/load.ts';
 import { realServices, inventoryAdapter, loaderOptions } from '../../../engine/executor/wire.ts';
 import { createRun, runPlaybook } from '../../../engine/executor/run.ts';
 import { clearSecrets, redact, containsSecret } from '../../../engine/secrets.ts';
+import { limitPattern } from '../../../engine/commands/playbook.ts';
 
 interface Ran {
   code: number;
@@ -22,7 +23,7 @@ interface Ran {
 }
 
 /** Run `yaml` against the INI inventory `inv` in a fresh temp dir. */
-export async function runLocal(yaml: string, inv: string, opts: { files?: Record<string, string>; verbosity?: number } = {}): Promise<Ran> {
+export async function runLocal(yaml: string, inv: string, opts: { files?: Record<string, string>; verbosity?: number; moreInventories?: string[] } = {}): Promise<Ran> {
   const dir = mkdtempSync(join(tmpdir(), 'tsp-bug-'));
   writeFileSync(join(dir, 'hosts.ini'), inv);
   writeFileSync(join(dir, 'site.yml'), yaml);
@@ -30,7 +31,7 @@ export async function runLocal(yaml: string, inv: string, opts: { files?: Record
     mkdirSync(dirname(join(dir, f)), { recursive: true });
     writeFileSync(join(dir, f), text);
   }
-  const invObj = loadInventory([join(dir, 'hosts.ini')]);
+  const invObj = loadInventory([join(dir, 'hosts.ini'), ...(opts.moreInventories ?? []).map((f) => join(dir, f))]);
   const lo = loaderOptions([], dir);
   const pb = loadPlaybook(join(dir, 'site.yml'), lo);
   const events: RunEvent[] = [];
@@ -247,5 +248,33 @@ describe('reported executor bugs', function () {
     expect(r.stats.ghost.unreachable, JSON.stringify(r.stats)).to.equal(1);
     expect(r.stats.ok1.failures).to.equal(1);
     expect(r.code).to.equal(3);
+  });
+
+  it('bug 11: add_host / group_by through the inventory (ungrouped clean-up, parents); inventory_file per host; empty --limit @file', async () => {
+    const r = await runLocal(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - add_host: { name: dyn1, ansible_connection: local }
+      run_once: true
+    - add_host: { name: dyn2, groups: [newg], ansible_connection: local }
+      run_once: true
+    - group_by: { key: "by_{{ inventory_hostname }}", parents: [parentg] }
+    - debug: msg="{{ inventory_file | basename }}"
+    - debug: msg="{{ groups['ungrouped'] | sort | join(',') }}|{{ groups['newg'] | join(',') }}|{{ groups['parentg'] | sort | join(',') }}"
+      run_once: true
+- hosts: dyn1:dyn2
+  gather_facts: false
+  tasks:
+    - debug: msg="{{ group_names | join(',') }}"
+`, 'h1 ansible_connection=local\n', { files: { 'more.ini': '[other]\nh2 ansible_connection=local\n' }, moreInventories: ['more.ini'] });
+    expect(failures(r)).to.deep.equal([]);
+    expect(r.msgs.h1).to.deep.equal(['hosts.ini', 'dyn1|dyn2|h1,h2']);
+    expect(r.msgs.h2).to.deep.equal(['more.ini']);
+    expect(r.msgs.dyn1).to.deep.equal(['ungrouped']);
+    expect(r.msgs.dyn2).to.deep.equal(['newg']);
+    const dir = mkdtempSync(join(tmpdir(), 'tsp-limit-'));
+    writeFileSync(join(dir, 'empty.retry'), '\n');
+    expect(limitPattern([`@${join(dir, 'empty.retry')}`])).to.equal(undefined);
   });
 });
