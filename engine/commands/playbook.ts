@@ -163,10 +163,16 @@ async function runPlaybooks(o: PlaybookOptions): Promise<number> {
   const inv = loadInv(o);
   const limit = limitPattern(o.limit);
   const playbooks: { file: string; pb: Playbook }[] = [];
+  // Loader warnings (ignored `collections:`, deprecated `include:`) are reported once the reporter exists.
+  const loadWarnings: string[] = [];
+  const warnOnce = (line: string): void => {
+    if (!loadWarnings.includes(line)) loadWarnings.push(line);
+  };
   for (const file of o.playbooks) {
     const abs = resolve(file);
-    playbooks.push({ file, pb: loadPlaybook(abs, loaderOptions(o.rolesPath, dirname(abs))) });
+    playbooks.push({ file, pb: loadPlaybook(abs, loaderOptions(o.rolesPath, dirname(abs), undefined, warnOnce)) });
   }
+  if (o.syntaxCheck || o.listHosts || o.listTasks || o.listTags) for (const w of loadWarnings) process.stderr.write(`[WARNING]: ${w}\n`);
   if (o.syntaxCheck) {
     for (const { file } of playbooks) process.stdout.write(`\nplaybook: ${file}\n`);
     return ExitCode.OK;
@@ -182,6 +188,7 @@ async function runPlaybooks(o: PlaybookOptions): Promise<number> {
   const cli = await connectionCli(o);
   Object.assign(cliBecome, { become: o.become || undefined, user: o.becomeUser, method: o.becomeMethod, password: cli.becomePassword });
   const reporter = createReporter({ verbosity: o.verbosity, diff: o.diff, check: o.check, json: o.json });
+  for (const w of loadWarnings) reporter.sink({ type: 'warning', msg: w });
   let exit: number = ExitCode.OK;
   let interrupted = false;
   const runs: ReturnType<typeof createRun>[] = [];
@@ -196,7 +203,7 @@ async function runPlaybooks(o: PlaybookOptions): Promise<number> {
   onInterrupt = onSigint;
   try {
     for (const { file, pb } of playbooks) {
-      const svc = realServices({ cli, loader: loaderOptions(o.rolesPath, pb.dir), emit: reporter.sink });
+      const svc = realServices({ cli, loader: loaderOptions(o.rolesPath, pb.dir, undefined, (w) => reporter.sink({ type: 'warning', msg: w })), emit: reporter.sink });
       svcRef = svc;
       const journal = new HandlerJournal(pb.file, inv.sources);
       if (o.flushCache) journal.clear();

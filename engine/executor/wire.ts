@@ -18,14 +18,24 @@ import type { Services } from './services.ts';
 import type { MutableInventory } from './context.ts';
 import { CONTROLLER_ACTIONS } from './actions.ts';
 import type { VarLayer } from '../vars/precedence.ts';
-import type { EventSink } from '../types.ts';
+import type { EventSink, SourcePos } from '../types.ts';
 
 /** Actions the executor implements itself (the loader must accept them as modules). */
 export const EXECUTOR_ACTIONS = new Set([...CONTROLLER_ACTIONS, 'meta', 'include_vars']);
 
-/** Loader options with tsplay's module knowledge. */
-export function loaderOptions(rolesPath: string[], playbookDir?: string, projectRoot = process.cwd()): LoaderOptions {
+/** A loader warning as one line: `file:line:col: message` when the position is known. */
+export function loaderWarning(msg: string, pos?: SourcePos): string {
+  const at = pos ? [pos.file, pos.line, pos.col].filter((x) => x !== undefined).join(':') : '';
+  return at ? `${at}: ${msg}` : msg;
+}
+
+/**
+ * Loader options with tsplay's module knowledge. `warn` receives the loader's warnings (ignored
+ * keywords such as `collections:`, deprecated `include:`) already formatted as one line.
+ */
+export function loaderOptions(rolesPath: string[], playbookDir?: string, projectRoot = process.cwd(), warn?: (line: string) => void): LoaderOptions {
   return {
+    ...(warn ? { warn: (msg: string, pos?: SourcePos) => warn(loaderWarning(msg, pos)) } : {}),
     rolesPath,
     projectRoot,
     playbookDir,

@@ -4,7 +4,11 @@
  */
 import { expect } from 'chai';
 import type { RunEvent } from '../../../engine/types.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connVarsOf, realServices, loaderOptions } from '../../../engine/executor/wire.ts';
+import { loadPlaybook } from '../../../engine/playbook/load.ts';
 import { connParamsFor } from '../../../engine/connection/params.ts';
 
 const env = { env: {}, home: '/nonexistent', localUser: 'me', sshConfig: [], fileExists: () => false };
@@ -43,5 +47,15 @@ describe('executor wiring (wire.ts)', () => {
     } finally {
       await svc.closeAll();
     }
+  });
+
+  it('loader warnings (ignored collections:, deprecated include:) reach the warn callback as file:line:col lines', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsp-wire-'));
+    writeFileSync(join(dir, 'site.yml'), '- hosts: all\n  collections: [community.general]\n  tasks:\n    - include: t.yml\n');
+    writeFileSync(join(dir, 't.yml'), '- debug: msg=x\n');
+    const got: string[] = [];
+    loadPlaybook(join(dir, 'site.yml'), loaderOptions([], dir, dir, (w) => got.push(w)));
+    expect(got.some((w) => w.startsWith(`${join(dir, 'site.yml')}:2:`) && /collections/.test(w)), got.join('\n')).to.equal(true);
+    expect(got.some((w) => /'include' is deprecated/.test(w)), got.join('\n')).to.equal(true);
   });
 });
