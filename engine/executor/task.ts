@@ -273,6 +273,9 @@ export async function runTaskOnHost(pr: PlayRun, task: TaskNode, host: string, s
   const role = scope.role ?? task.role;
   const vars = store.taskVars(host, { role, vars: task.vars, includeParams: scope.includeParams, extra: scope.extra });
   let ignoreErrors = false;
+  let ignoreUnreachable = false;
+  /** Ansible's '...ignoring': a failure under ignore_errors, an unreachable host under ignore_unreachable. */
+  const isIgnored = (st: HostStatus): boolean => (st === 'failed' && ignoreErrors) || (st === 'unreachable' && ignoreUnreachable);
   const send = (status: HostStatus, result: ModuleResult, item?: unknown, delegatedTo?: string, ignored?: boolean): void => {
     emit({ type: 'host_result', task: info, host, status, result, durationMs: Date.now() - t0, ...(item !== undefined ? { item } : {}), ...(delegatedTo && delegatedTo !== host ? { delegatedTo } : {}), ...(ignored ? { ignored } : {}), ...(scope.rescuable && status === 'failed' && !ignored ? { rescued: true } : {}) });
   };
@@ -280,6 +283,7 @@ export async function runTaskOnHost(pr: PlayRun, task: TaskNode, host: string, s
   let delegatedTo: string | undefined;
   try {
     ignoreErrors = keywordBool(pr, task.ignoreErrors, vars, task) ?? false;
+    ignoreUnreachable = keywordBool(pr, task.ignoreUnreachable, vars, task) ?? false;
     if (task.loop) {
       let items: unknown[];
       try {
@@ -320,7 +324,7 @@ export async function runTaskOnHost(pr: PlayRun, task: TaskNode, host: string, s
         results.push(r);
         // As Ansible: facts set by one item are visible to the next (set_fact accumulating a list).
         if ((task.action === 'set_fact' || task.action === 'include_vars') && !r.failed && r.ansible_facts && typeof r.ansible_facts === 'object') Object.assign(vars, r.ansible_facts);
-        send(st, r, label, delegatedTo, st === 'failed' && ignoreErrors);
+        send(st, r, label, delegatedTo, isIgnored(st));
         if (r.unreachable) break;
         if (lc?.pause && i < items.length - 1) await new Promise((res) => setTimeout(res, Number(lc.pause) * 1000));
       }
@@ -355,7 +359,7 @@ export async function runTaskOnHost(pr: PlayRun, task: TaskNode, host: string, s
     return { status: 'failed', result: { changed: false, failed: true, msg: 'interrupted by the user' }, ignored: false, interrupted: true };
   }
   const status = statusOf(final);
-  const ignored = status === 'failed' && ignoreErrors;
+  const ignored = isIgnored(status);
   if (task.register) {
     const reg = { ...final };
     if (task.loop === undefined && reg.skipped === undefined) reg.skipped = false;

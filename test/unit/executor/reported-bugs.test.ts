@@ -277,4 +277,21 @@ describe('reported executor bugs', function () {
     writeFileSync(join(dir, 'empty.retry'), '\n');
     expect(limitPattern([`@${join(dir, 'empty.retry')}`])).to.equal(undefined);
   });
+
+  it('bug 13: an unreachable host under ignore_unreachable is reported ignored (ok+ignored, continues)', async () => {
+    const r = await runLocal(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - command: "true"
+      ignore_unreachable: true
+    - debug: msg=after
+      when: false
+`, 'g ansible_host=198.18.0.250 ansible_port=1 ansible_ssh_timeout=2 ansible_ssh_pass=x\n');
+    const res = r.events.find((e) => e.type === 'host_result' && e.task.action === 'command');
+    expect(res && res.type === 'host_result' && res.status).to.equal('unreachable');
+    expect(res && res.type === 'host_result' && res.ignored).to.equal(true);
+    expect(r.stats.g).to.deep.include({ ok: 1, ignored: 1, unreachable: 0, skipped: 1 });
+    expect(r.code).to.equal(0);
+  });
 });
