@@ -14,6 +14,9 @@ import type { SshHooks } from './ssh.ts';
 
 /** A connection to the controller itself. */
 export class LocalConnection implements Connection {
+  /** Process group leaders of the commands running now (killed by close()). */
+  private readonly running = new Set<number>();
+
   constructor(
     public readonly host: string = 'localhost',
     private readonly hooks: Pick<SshHooks, 'onCommand'> = {},
@@ -29,6 +32,12 @@ export class LocalConnection implements Connection {
     checkCommandLength(wrapped.command, this.host);
     if (wrapped.pty) throw new TsplayError(`become method su with a password is not supported on the local connection (${this.host}); use sudo`);
     const child = spawn('/bin/sh', ['-c', wrapped.command], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    const pid = child.pid;
+    if (pid) {
+      this.running.add(pid);
+      child.on('close', () => this.running.delete(pid));
+      child.on('error', () => this.running.delete(pid));
+    }
     child.stdin.on('error', () => { /* EPIPE when the command does not read stdin */ });
     return drive(
       {
@@ -64,7 +73,13 @@ export class LocalConnection implements Connection {
     return r.stdout;
   }
 
+  /** Kill the process group of every running command (Ctrl+C, end of run), as SshConnection does. */
   async close(): Promise<void> {
-    /* nothing to close */
+    for (const pid of this.running) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch { /* already gone */ }
+    }
+    this.running.clear();
   }
 }

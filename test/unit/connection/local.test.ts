@@ -104,4 +104,18 @@ describe('connection/local: LocalConnection (the controller itself)', () => {
     }
     expect((err as Error).message).to.match(/command for localhost is too long \(\d+ bytes, the limit is 122880\): send large data on stdin or with putFile/);
   });
+
+  it('close() kills the process group of running commands (Ctrl+C does not wait for them)', async () => {
+    const conn = new LocalConnection('localhost');
+    const marker = join(dir, 'after-close');
+    const t0 = Date.now();
+    const p = conn.exec(`(sleep 30; touch ${marker}) & sleep 30; touch ${marker}`);
+    await new Promise((r) => setTimeout(r, 300));
+    await conn.close();
+    const r = await p;
+    expect(Date.now() - t0).to.be.lessThan(5000);
+    expect(r.rc).to.not.equal(0);
+    await new Promise((res) => setTimeout(res, 200));
+    expect(readdirSync(dir)).to.not.include('after-close');
+  });
 });
