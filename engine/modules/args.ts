@@ -5,6 +5,7 @@
  * worded like Ansible's.
  */
 import { TsplayError, type ArgSpec, type ArgType, type ModuleDef } from '../types.ts';
+import { pyStr } from '../expr/values.ts';
 
 const TRUE = new Set(['y', 'yes', 'on', '1', 'true', 't', '1.0']);
 const FALSE = new Set(['n', 'no', 'off', '0', 'false', 'f', '0.0']);
@@ -57,7 +58,8 @@ export function coerce(value: unknown, type: ArgType, name: string): unknown {
     case 'str':
     case 'path':
       if (typeof value === 'string') return value;
-      if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+      // Ansible converts with Python's str(): True -> 'True', 1.5 -> '1.5' (a lone '{{ expr }}' is native).
+      if (typeof value === 'number' || typeof value === 'boolean') return pyStr(value);
       return bad();
     case 'bool': {
       const b = toBool(value);

@@ -105,4 +105,12 @@ describe('modules/args validateArgs', () => {
     expect(coerce(5, 'list', 'x')).to.deep.equal(['5']);
     expect(coerce('', 'list', 'x')).to.deep.equal([]);
   });
+
+  it('str/path arguments get native numbers and booleans as Python str() does (True, not true)', () => {
+    const a = validateArgs(def, { dest: 5, state: 'present', names: [true, 1.5, 'x'] });
+    expect(a.dest).to.equal('5');
+    expect(a.names).to.deep.equal(['True', '1.5', 'x']);
+    const d2: ModuleDef = { ...def, args: { dest: { type: 'path', required: true, description: 'd' }, line: { description: 'l' } } };
+    expect(validateArgs(d2, { dest: '/x', line: false }).line).to.equal('False');
+  });
 });
