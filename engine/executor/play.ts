@@ -115,7 +115,9 @@ export async function runPlay(run: RunCtx, play: Play, playIndex: number, allowe
   if (hosts.length === 0) {
     run.emit({ type: 'play_start', name: play.name, hosts, uid: play.uid });
     run.emit({ type: 'no_hosts', play: play.name });
-    return { code: RUN_OK, breakPlaybook: false };
+    // Earlier failures still decide the exit code (ansible-playbook: 2 when a later play finds
+    // only failed hosts; before, this returned 0 while the recap showed failed=1).
+    return { code: runCode(run, false), breakPlaybook: false };
   }
   run.store.startPlay({ vars: play.vars, roles: play.roleInfos, playHostsAll: hosts, playHosts: hosts, batch: hosts, playName: play.name });
   const varsFiles = loadVarsFiles(run, play, hosts);
@@ -192,6 +194,10 @@ export async function runPlay(run: RunCtx, play: Play, playIndex: number, allowe
   // succeeded on the remaining hosts (verified with ansible-playbook). Unreachable hosts win
   // over failed ones (its StrategyBase.run checks unreachable first); we return the documented
   // 3 for them where ansible-core returns 4.
-  const code = run.unreachableHosts.size > 0 ? RUN_UNREACHABLE_HOSTS : anyFailed || run.failedHosts.size > 0 ? RUN_FAILED_HOSTS : RUN_OK;
-  return { code, breakPlaybook };
+  return { code: runCode(run, anyFailed), breakPlaybook };
+}
+
+/** The run's code so far: unreachable hosts win over failed ones (as ansible-core's StrategyBase.run). */
+function runCode(run: RunCtx, anyFailed: boolean): number {
+  return run.unreachableHosts.size > 0 ? RUN_UNREACHABLE_HOSTS : anyFailed || run.failedHosts.size > 0 ? RUN_FAILED_HOSTS : RUN_OK;
 }

@@ -294,4 +294,34 @@ describe('reported executor bugs', function () {
     expect(r.stats.g).to.deep.include({ ok: 1, ignored: 1, unreachable: 0, skipped: 1 });
     expect(r.code).to.equal(0);
   });
+
+  it('bug 8: a later play that finds only failed hosts keeps exit code 2 (was 0 with failed=1 in the recap)', async () => {
+    const r = await runLocal(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - command: "{{ item }}"
+      loop: ["false"]
+      run_once: true
+      delegate_to: localhost
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - debug: msg=x
+`, 'h1 ansible_connection=local\nh2 ansible_connection=local\n');
+    expect(r.stats.h1.failures).to.equal(1);
+    expect(r.code).to.equal(2);
+    const r2 = await runLocal(`
+- hosts: all
+  gather_facts: false
+  tasks:
+    - command: "false"
+      when: inventory_hostname == 'h1'
+- hosts: h1
+  gather_facts: false
+  tasks:
+    - debug: msg=x
+`, 'h1 ansible_connection=local\nh2 ansible_connection=local\n');
+    expect(r2.code).to.equal(2);
+  });
 });
