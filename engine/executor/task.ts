@@ -374,8 +374,8 @@ export async function runTaskOnHost(pr: PlayRun, task: TaskNode, host: string, s
 
 /** Argument / result keys whose values are treated as secrets under no_log. */
 const SECRET_KEY = /pass|secret|token|key|auth|cred|private|vault/i;
-/** Free-form command arguments (a no_log command line usually carries the secret). */
-const COMMAND_KEYS = new Set(['_raw_params', 'cmd', 'argv', 'stdin']);
+/** Free-form command lines and file contents (what a no_log command / copy usually carries). */
+const COMMAND_KEYS = new Set(['_raw_params', 'cmd', 'argv', 'stdin', 'content']);
 /** Result keys holding a no_log command's output. */
 const OUTPUT_KEYS = new Set(['stdout', 'stderr', 'stdout_lines', 'stderr_lines', 'content', 'json', 'cmd']);
 
@@ -389,7 +389,7 @@ function registerStrings(v: unknown, min: number): void {
 
 /**
  * Secrets of a no_log task's arguments: values of arguments the module declares no_log, of
- * secret-looking keys, of free-form command lines, and every value a no_log set_fact sets
+ * secret-looking keys, of free-form command lines and file contents, and every value a no_log set_fact sets
  * (how playbooks define secrets). Ordinary arguments (dest: /etc/kubernetes) are not
  * registered: the task's own output is censored by the reporter, and registering plain words
  * would hide them in every other task's output.
@@ -398,7 +398,8 @@ function registerNoLogArgs(action: string, args: Record<string, unknown>, spec: 
   for (const [k, v] of Object.entries(args)) {
     if (action === 'set_fact') {
       if (k !== 'cacheable') registerStrings(v, 4);
-    } else if (spec?.[k]?.no_log || SECRET_KEY.test(k) || COMMAND_KEYS.has(k)) registerStrings(v, 3);
+    } else if (spec?.[k]?.no_log || SECRET_KEY.test(k)) registerStrings(v, 3);
+    else if (COMMAND_KEYS.has(k)) registerStrings(v, 4);
   }
 }
 

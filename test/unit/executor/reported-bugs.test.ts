@@ -232,7 +232,7 @@ describe('reported executor bugs', function () {
     const shown = r.events.filter((e) => e.type === 'host_result' && e.task.action === 'debug').map((e) => redact(JSON.stringify((e as { result: unknown }).result)));
     expect(shown.join('\n')).to.not.include(canary);
     expect(shown[0]).to.include('********');
-    expect(shown[1]).to.include(`kubernetes plain text ${dir}/kubernetes`);
+    expect(shown[1]).to.include(`kubernetes ******** ${dir}/kubernetes`);
     expect(containsSecret(`${canary}-pw`)).to.equal(true);
     clearSecrets();
   });
