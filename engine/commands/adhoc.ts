@@ -103,7 +103,7 @@ export async function adhocMain(argv: string[]): Promise<number> {
     } else if (ev.type === 'warning') process.stderr.write(redact(`[WARNING]: ${ev.msg}\n`));
     else if (ev.type === 'verbose' && ev.level <= o.verbosity) process.stderr.write(redact(`${ev.host ? `<${ev.host}> ` : ''}${ev.msg}\n`));
   };
-  const svc = realServices({ cli, loader: loaderOptions([], cwd) });
+  const svc = realServices({ cli, loader: loaderOptions([], cwd), emit: sink });
   const input = {
     playbook: pb,
     cfg: {
