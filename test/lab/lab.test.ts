@@ -231,7 +231,17 @@ describe('tsplay lab (real hosts)', function () {
     expect(lab.hosts.every((h) => h.running)).to.equal(true);
     expect(lab.hosts[0].leaderPid).to.equal(before[0].leaderPid);
     expect(lab.hosts[1].leaderPid).to.not.equal(before[1].leaderPid);
-    expect(existsSync(`/proc/${oldNspawn}`)).to.equal(false);
+    // dead: gone, or a zombie waiting for its new parent (the launcher that spawned it was killed) to reap it
+    const dead = (pid: number) => {
+      try {
+        const st = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return st.slice(st.lastIndexOf(')') + 2)[0] === 'Z';
+      } catch {
+        return true;
+      }
+    };
+    for (let i = 0; i < 50 && !dead(oldNspawn); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(dead(oldNspawn), `old systemd-nspawn ${oldNspawn} still running`).to.equal(true);
     expect(await must(lab, 'h2', 'systemctl is-system-running --wait; hostname')).to.equal('running\nh2');
     // known_hosts was rewritten with h2's new host key: strict checking still passes (must() above)
   });
