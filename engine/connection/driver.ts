@@ -6,10 +6,11 @@
  */
 import type { Readable, Writable } from 'node:stream';
 import type { WrappedCommand } from './become.ts';
-import { SU_PROMPT_RE } from './become.ts';
+import { prepareCommand, SU_PROMPT_RE } from './become.ts';
 import { BecomeError, CommandTimeoutError } from './errors.ts';
 import { shQuote } from './shell.ts';
-import { TsplayError } from '../types.ts';
+import { TsplayError, type ExecOptions } from '../types.ts';
+import { redact } from '../secrets.ts';
 
 /** What the driver needs from a started process. */
 export interface ProcHandle {
@@ -49,6 +50,24 @@ export function checkCommandLength(command: string, host: string): void {
 export function withTimeout(line: string, ms: number): string {
   const s = Math.max(1, Math.ceil(ms / 1000));
   return `timeout -k 3 ${s} /bin/sh -c ${shQuote(line)}`;
+}
+
+/**
+ * What every connection does before running a command: echo it (redacted) to the onCommand
+ * hook, turn stdin into bytes, apply the timeout, wrap env/cwd/become, check the length.
+ */
+export function prepareRun(
+  host: string,
+  command: string,
+  opts: ExecOptions,
+  onCommand?: (host: string, command: string, become?: string) => void,
+): { stdin: Buffer | undefined; wrapped: WrappedCommand } {
+  onCommand?.(host, redact(command), opts.become ? `${opts.become.method}:${opts.become.user}` : undefined);
+  const stdin = opts.stdin === undefined ? undefined : Buffer.isBuffer(opts.stdin) ? opts.stdin : Buffer.from(opts.stdin);
+  const line = opts.timeoutMs ? withTimeout(command, opts.timeoutMs) : command;
+  const wrapped = prepareCommand(line, { env: opts.env, cwd: opts.cwd, become: opts.become, stdinLength: stdin?.length ?? 0 });
+  checkCommandLength(wrapped.command, host);
+  return { stdin, wrapped };
 }
 
 /**

@@ -5,11 +5,9 @@
  */
 import { spawn } from 'node:child_process';
 import { TsplayError, type BecomeSpec, type Connection, type ExecOptions, type ExecResult, type PutFileOptions } from '../types.ts';
-import { prepareCommand } from './become.ts';
-import { drive, withTimeout, checkCommandLength, type RawResult } from './driver.ts';
+import { drive, prepareRun, type RawResult } from './driver.ts';
 import { putFileScript, getFileCommand, failureReason } from './files.ts';
 import { RemoteFileError } from './errors.ts';
-import { redact } from '../secrets.ts';
 import type { SshHooks } from './ssh.ts';
 
 /** A connection to the controller itself. */
@@ -24,12 +22,7 @@ export class LocalConnection implements Connection {
 
   /** Run a command line; raw byte-exact output. */
   async run(command: string, opts: ExecOptions = {}): Promise<RawResult> {
-    this.hooks.onCommand?.(this.host, redact(command), opts.become ? `${opts.become.method}:${opts.become.user}` : undefined);
-    const stdin = opts.stdin === undefined ? undefined : Buffer.isBuffer(opts.stdin) ? opts.stdin : Buffer.from(opts.stdin);
-    let line = command;
-    if (opts.timeoutMs) line = withTimeout(line, opts.timeoutMs);
-    const wrapped = prepareCommand(line, { env: opts.env, cwd: opts.cwd, become: opts.become, stdinLength: stdin?.length ?? 0 });
-    checkCommandLength(wrapped.command, this.host);
+    const { stdin, wrapped } = prepareRun(this.host, command, opts, this.hooks.onCommand);
     if (wrapped.pty) throw new TsplayError(`become method su with a password is not supported on the local connection (${this.host}); use sudo`);
     const child = spawn('/bin/sh', ['-c', wrapped.command], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     const pid = child.pid;

@@ -13,7 +13,7 @@ import { TsplayError, UnreachableError, type BecomeSpec, type Connection, type E
 import { redact } from '../secrets.ts';
 import type { ConnParams, JumpHost } from './params.ts';
 import { prepareCommand } from './become.ts';
-import { drive, withTimeout, checkCommandLength, type ProcHandle, type RawResult } from './driver.ts';
+import { drive, prepareRun, withTimeout, type ProcHandle, type RawResult } from './driver.ts';
 import { putFileScript, getFileCommand, failureReason } from './files.ts';
 import { RemoteFileError } from './errors.ts';
 import { hostKeyVerifier } from './hostverify.ts';
@@ -388,12 +388,7 @@ export class SshConnection implements Connection {
 
   /** Run a command line; raw byte-exact output. */
   async run(command: string, opts: ExecOptions = {}): Promise<RawResult> {
-    this.hooks.onCommand?.(this.host, redact(command), opts.become ? `${opts.become.method}:${opts.become.user}` : undefined);
-    const stdin = opts.stdin === undefined ? undefined : Buffer.isBuffer(opts.stdin) ? opts.stdin : Buffer.from(opts.stdin);
-    let line = command;
-    if (opts.timeoutMs) line = withTimeout(line, opts.timeoutMs);
-    const wrapped = prepareCommand(line, { env: opts.env, cwd: opts.cwd, become: opts.become, stdinLength: stdin?.length ?? 0 });
-    checkCommandLength(wrapped.command, this.host);
+    const { stdin, wrapped } = prepareRun(this.host, command, opts, this.hooks.onCommand);
     return this.limit(async () => {
       await this.connect();
       const proc = await this.openChannel(wrapped.command, wrapped.pty, { become: opts.become });
