@@ -285,43 +285,25 @@ function notify(pr: PlayRun, task: TaskNode, host: string, svc: PlayRun['run']['
 
 /** any_errors_fatal / max_fail_percentage after a task. */
 function checkFailLimits(pr: PlayRun, task: TaskNode, hosts: string[]): void {
-  const failedNow = hosts.filter((h) => {
+  const down = (h: string) => {
     const s = pr.state.get(h);
-    return s && (s.failed || s.unreachable);
-  });
-  const fatal = task.anyErrorsFatal ?? pr.play.anyErrorsFatal;
-  if (fatal && failedNow.length) {
-    for (const h of pr.batch) {
-      const s = pr.state.get(h);
-      if (s && !s.unreachable && !s.failed) {
-        s.failed = true;
-        pr.run.failedHosts.add(h);
-      }
-    }
-    pr.breakPlay = true;
-    pr.stopBatch = true;
-    pr.stopPlay = true;
-    return;
-  }
+    return Boolean(s && (s.failed || s.unreachable));
+  };
+  const fatal = (task.anyErrorsFatal ?? pr.play.anyErrorsFatal) && hosts.some(down);
   const pct = pr.play.maxFailPercentage;
-  if (pct !== undefined && pr.batch.length) {
-    const failed = pr.batch.filter((h) => {
-      const s = pr.state.get(h);
-      return s && (s.failed || s.unreachable);
-    }).length;
-    if (failed / pr.batch.length > pct / 100) {
-      for (const h of pr.batch) {
-        const s = pr.state.get(h);
-        if (s && !s.unreachable && !s.failed) {
-          s.failed = true;
-          pr.run.failedHosts.add(h);
-        }
-      }
-      pr.breakPlay = true;
-      pr.stopBatch = true;
-      pr.stopPlay = true;
+  const tooMany = !fatal && pct !== undefined && pr.batch.length > 0 && pr.batch.filter(down).length / pr.batch.length > pct / 100;
+  if (!fatal && !tooMany) return;
+  // fail the rest of the batch and end the play
+  for (const h of pr.batch) {
+    const s = pr.state.get(h);
+    if (s && !s.unreachable && !s.failed) {
+      s.failed = true;
+      pr.run.failedHosts.add(h);
     }
   }
+  pr.breakPlay = true;
+  pr.stopBatch = true;
+  pr.stopPlay = true;
 }
 
 /** Run notified handlers for `hosts` (definition order; handlers notifying handlers run too). */
