@@ -7,7 +7,7 @@
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, resolve, basename, extname, join } from 'node:path';
-import { ExitCode, OptionsError } from '../types.ts';
+import { ExitCode, TsplayError } from '../types.ts';
 import { registerSecret } from '../secrets.ts';
 import { parsePlaybookArgs, PLAYBOOK_HELP, type PlaybookOptions, type CommonOptions } from './options.ts';
 import { loadInventory, selectHosts, type Inventory } from '../inventory/index.ts';
@@ -22,7 +22,10 @@ import { cliBecome } from '../executor/task.ts';
 import { shouldRunTags, type TagFilter } from '../executor/tags.ts';
 import type { ConnCliOptions } from '../connection/params.ts';
 
-/** --limit value: `@file` reads one pattern per line (an empty file: no limit, as Ansible); several -l: the last wins, like Ansible. */
+/**
+ * --limit value: `@file` reads one pattern per line (an empty file: no limit, as Ansible); several -l: the last wins, like Ansible.
+ * An unreadable `@file` throws a TsplayError with exit code 1 (ansible-core: "Unable to find limit file").
+ */
 export function limitPattern(limits: string[], cwd = process.cwd()): string | undefined {
   if (limits.length === 0) return undefined;
   const l = limits[limits.length - 1];
@@ -32,7 +35,8 @@ export function limitPattern(limits: string[], cwd = process.cwd()): string | un
     try {
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      throw new OptionsError(`--limit @${l.slice(1)}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+      // As ansible-core: a general error (exit 1), not a bad option.
+      throw new TsplayError(`Unable to find limit file ${l.slice(1)}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`);
     }
     const hosts = text.split(/\r?\n/).map((s) => s.trim()).filter((s) => s && !s.startsWith('#'));
     // As Ansible: an empty limit file restricts nothing.
@@ -158,7 +162,8 @@ export async function playbookMain(argv: string[]): Promise<number> {
 let onInterrupt: () => void = () => undefined;
 
 async function runPlaybooks(o: PlaybookOptions): Promise<number> {
-  for (const p of o.playbooks) if (!existsSync(p)) throw new OptionsError(`the playbook: ${p} could not be found`);
+  // As ansible-core: a missing playbook is a general error (exit 1), not a bad option.
+  for (const p of o.playbooks) if (!existsSync(p)) throw new TsplayError(`the playbook: ${p} could not be found`);
   await setupVault(o);
   const inv = loadInv(o);
   const limit = limitPattern(o.limit);

@@ -112,14 +112,14 @@ export function badCases(): BadCase[] {
   opt('-e key without =', ['-e', 'a=1 b'], 5, /expected key=value/);
   opt('-e unterminated quote', ['-e', "a='x"], 5, /unterminated/);
   opt('--tags without a value', ['--tags'], 5, /--tags/);
-  opt('--limit @missing file', ['-l', '@{dir}/nope.retry'], 5, /nope\.retry/);
+  opt('--limit @missing file', ['-l', '@{dir}/nope.retry'], 1, /Unable to find limit file .*nope\.retry/);
   opt('unknown option', ['--bogus'], 5, /--bogus/);
   opt('--forks not a number', ['-f', 'abc'], 5, /forks/);
   opt('--timeout not a number', ['-T', 'x'], 5, /timeout/);
   opt('-i without a value', ['-i'], 5, /-i/);
   opt('--become-method unknown', ['--become-method', 'runas', '-b'], 5, /runas/);
   add({ name: 'option: missing inventory file', files: { 'p.yml': OKPLAY }, argv: ['{dir}/p.yml', '-i', '{dir}/nope.ini'], rc: 4, expect: /nope\.ini: inventory source not found/, fileLine: false });
-  add({ name: 'option: missing playbook', files: {}, argv: ['{dir}/nope.yml', '-i', '{inv}'], rc: 5, expect: /nope\.yml/, fileLine: false });
+  add({ name: 'option: missing playbook', files: {}, argv: ['{dir}/nope.yml', '-i', '{inv}'], rc: 1, expect: /the playbook: .*nope\.yml could not be found/, fileLine: false });
   add({ name: 'play hosts: bad pattern', files: { 'p.yml': '- hosts: "all:&"\n  gather_facts: false\n  tasks:\n    - debug: msg=hi\n' }, argv: ['{dir}/p.yml', '-i', '{inv}'], rc: 1, expect: /pattern/, fileLine: false });
 
   // ---- 50 MB files

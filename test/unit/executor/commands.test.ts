@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adhocArgs, adhocLine } from '../../../engine/commands/adhoc.ts';
 import { limitPattern } from '../../../engine/commands/playbook.ts';
-import { OptionsError } from '../../../engine/types.ts';
+import { ExitCode, OptionsError, TsplayError } from '../../../engine/types.ts';
 
 describe('commands: ad-hoc args and output, --limit @file', () => {
   it('-a: k=v for modules, free form (plus own options) for command/shell', () => {
@@ -26,6 +26,16 @@ describe('commands: ad-hoc args and output, --limit @file', () => {
     expect(limitPattern([`@${join(dir, 'site.retry')}`])).to.equal('h1,h3');
     expect(limitPattern(['a', 'b'])).to.equal('b');
     expect(limitPattern([])).to.equal(undefined);
-    expect(() => limitPattern(['@/nonexistent/x'])).to.throw(OptionsError);
+    // As ansible-core ("Unable to find limit file"): a general error, exit 1, not a bad option (5).
+    let caught: unknown;
+    try {
+      limitPattern(['@/nonexistent/x']);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).to.be.instanceOf(TsplayError);
+    expect(caught).to.not.be.instanceOf(OptionsError);
+    expect((caught as TsplayError).exitCode).to.equal(ExitCode.ERROR);
+    expect((caught as TsplayError).message).to.match(/Unable to find limit file \/nonexistent\/x/);
   });
 });
