@@ -16,6 +16,7 @@ const subcommands: Record<string, () => Promise<Command>> = {
   lab: async () => (await import('./lab/cli.ts')).labMain,
   vault: async () => (await import('./vault/cli.ts')).vaultMain,
   doc: async () => (await import('./commands/doc.ts')).docMain,
+  __mux: async () => (await import('./connection/persist/keeper.ts')).keeperMain, // hidden: the connection keeper (engine/connection/persist/)
 };
 
 const USAGE = `usage: tsplay PLAYBOOK... -i INVENTORY [options]
