@@ -1,11 +1,11 @@
 // The compiled dist/ (fast start: plain ESM JavaScript, no TypeScript loader at run time).
-//   buildDist(root)   transpile engine/ and modules/ (*.ts) to dist/ with esbuild (tsx's own
-//                     copy), relative `.ts` imports rewritten to `.js`; writes dist/manifest.json
+//   buildDist(root)   bundle engine/ and modules/ (*.ts) into dist/tsplay.js + dist/chunks/ with
+//                     esbuild (tsx's own copy; npm packages external); writes dist/manifest.json
 //   distIsFresh(root) true when dist/manifest.json lists exactly the current sources with the
 //                     same size and mtime (any edit, new or deleted file makes it stale)
 // Used by bin/tsplay.js (fresh dist, else tsx) and by `npm run build` / the `prepare` script.
-import { readdirSync, statSync, readFileSync, writeFileSync, mkdirSync, rmSync, renameSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { readdirSync, statSync, readFileSync, writeFileSync, rmSync, renameSync, mkdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 const SOURCE_DIRS = ['engine', 'modules'];
 
@@ -54,43 +54,108 @@ export function distIsFresh(root) {
   }
 }
 
-const REL_TS = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])(\.\.?\/[^"']*?)\.ts\2/g;
+/** Built-in module names: modules/NAME.ts (no `_` prefix), as engine/modules/registry.ts lists them. */
+function builtinModules(files) {
+  return files
+    .filter((f) => /^modules\/[^/]+\.ts$/.test(f) && !f.startsWith('modules/_'))
+    .map((f) => f.slice('modules/'.length, -3));
+}
 
-/** Build dist/ from the sources; returns the number of files written. */
-export async function buildDist(root) {
-  const { transform } = await import('esbuild');
+/**
+ * The bundle's entry: the CLI's `main`, plus one literal dynamic import per built-in module
+ * registered with engine/modules/builtins.ts (each module becomes a lazily loaded chunk that
+ * shares the engine's module instances).
+ */
+function entrySource(files) {
+  const mods = builtinModules(files);
+  return [
+    "import { registerBuiltinLoaders } from './engine/modules/builtins.ts';",
+    'registerBuiltinLoaders({',
+    ...mods.map((m) => `  ${JSON.stringify(m)}: () => import(${JSON.stringify(`./modules/${m}.ts`)}),`),
+    '});',
+    "export { main } from './engine/cli.ts';",
+    '',
+  ].join('\n');
+}
+
+/** Chunk file names listed by the manifest of the installed dist/ (none when unreadable). */
+function installedChunks(outDir) {
+  try {
+    const c = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')).chunks;
+    return Array.isArray(c) ? c : [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Put the build in `tmp` in place of `outDir`. Running tsplays import chunks lazily (built-in
+ * modules, subcommands) by their hashed names, so the chunks of the build being replaced stay
+ * (one generation back); older unreferenced chunks are removed. The manifest is renamed last:
+ * until then the old manifest makes dist/ stale, so a starting tsplay uses tsx, never a mix.
+ */
+function install(tmp, outDir, chunks) {
+  if (!existsSync(join(outDir, 'tsplay.js'))) {
+    // first build, or an older layout: swap the directory with two renames
+    const old = `${outDir}.old-${process.pid}`;
+    let hadOld = true;
+    try {
+      renameSync(outDir, old);
+    } catch {
+      hadOld = false;
+    }
+    renameSync(tmp, outDir);
+    if (hadOld) rmSync(old, { recursive: true, force: true });
+    return;
+  }
+  const keep = new Set([...chunks, ...installedChunks(outDir)]);
+  mkdirSync(join(outDir, 'chunks'), { recursive: true });
+  for (const c of chunks) renameSync(join(tmp, 'chunks', c), join(outDir, 'chunks', c));
+  for (const f of ['package.json', 'tsplay.js', 'manifest.json']) renameSync(join(tmp, f), join(outDir, f));
+  rmSync(tmp, { recursive: true, force: true });
+  for (const c of readdirSync(join(outDir, 'chunks'))) if (!keep.has(c)) rmSync(join(outDir, 'chunks', c), { force: true });
+}
+
+/**
+ * Build dist/ from the sources: ONE esbuild bundle of engine/ + modules/ (dist/tsplay.js plus
+ * split chunks in dist/chunks/: the subcommands and every built-in module load on demand);
+ * npm packages stay external (ssh2's wasm loader needs its own files). `outDir` (default
+ * ROOT/dist) is replaced atomically. Returns the number of source files.
+ */
+export async function buildDist(root, outDir = join(root, 'dist')) {
+  const { build } = await import('esbuild');
   const files = sources(root);
   const before = fingerprint(root, files);
-  const tmp = join(root, `dist.tmp-${process.pid}`);
+  const tmp = `${outDir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
-  for (const f of files) {
-    const src = readFileSync(join(root, f), 'utf8');
-    let code;
-    try {
-      code = (await transform(src, { loader: 'ts', format: 'esm', target: 'node20', sourcefile: f })).code;
-    } catch (e) {
-      rmSync(tmp, { recursive: true, force: true });
-      throw new Error(`build: ${f}: ${e.message.split('\n')[0]}`);
-    }
-    code = code.replace(REL_TS, (_m, kw, q, p) => `${kw}${q}${p}.js${q}`);
-    const out = join(tmp, f.replace(/\.ts$/, '.js'));
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, code);
+  try {
+    await build({
+      stdin: { contents: entrySource(files), resolveDir: root, sourcefile: 'tsplay-entry.js', loader: 'js' },
+      absWorkingDir: root,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      outdir: tmp,
+      entryNames: 'tsplay',
+      chunkNames: 'chunks/[name]-[hash]',
+      legalComments: 'none',
+      logLevel: 'silent',
+    });
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    const m = e.errors?.[0];
+    const where = m?.location ? `${m.location.file}:${m.location.line}:${m.location.column + 1}` : 'dist';
+    throw new Error(`build: ${where}: ${m?.text ?? e.message.split('\n')[0]}`);
   }
   // sources edited while building: the manifest would lie, so leave dist stale (tsx fallback)
   const after = fingerprint(root, sources(root));
-  const manifest = JSON.stringify({ built: new Date().toISOString(), sources: before });
+  const chunks = existsSync(join(tmp, 'chunks')) ? readdirSync(join(tmp, 'chunks')).sort() : [];
+  const manifest = JSON.stringify({ built: new Date().toISOString(), sources: before, chunks });
   writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(after) === JSON.stringify(before) ? manifest : '{}');
   writeFileSync(join(tmp, 'package.json'), '{"type":"module"}\n');
-  // swap in with two renames (running tsplays import built-in modules lazily from dist/)
-  const old = join(root, `dist.old-${process.pid}`);
-  let hadOld = true;
-  try {
-    renameSync(join(root, 'dist'), old);
-  } catch {
-    hadOld = false;
-  }
-  renameSync(tmp, join(root, 'dist'));
-  if (hadOld) rmSync(old, { recursive: true, force: true });
+  install(tmp, outDir, chunks);
   return files.length;
 }

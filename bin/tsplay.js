@@ -7,7 +7,7 @@ import { distIsFresh } from './dist.js';
 const root = new URL('..', import.meta.url).pathname;
 let main;
 if (process.env.TSPLAY_NO_DIST !== '1' && distIsFresh(root)) {
-  ({ main } = await import('../dist/engine/cli.js'));
+  ({ main } = await import('../dist/tsplay.js'));
 } else {
   const { register } = await import('tsx/esm/api');
   register();

@@ -4,7 +4,7 @@
  * slices (`x[1:]`, `x[::-1]`) and numeric dot lookups (`groups.k8s.0`).
  * Parsed trees are cached by source text.
  */
-import nunjucks from 'nunjucks';
+import { createRequire } from 'node:module';
 import { ParseError, type SourcePos } from '../types.ts';
 
 /** A nunjucks AST node (we only read `typename` and the node's fields). */
@@ -15,9 +15,19 @@ export interface Node {
   [field: string]: any;
 }
 
-const lexer: any = (nunjucks as any).lexer;
-const ParserClass: any = (nunjucks as any).parser.Parser;
-const nodes: any = (nunjucks as any).nodes;
+// nunjucks' lexer, parser and node classes (the same objects as `nunjucks.lexer`, ...), loaded on
+// the first parse: not at start-up, and without the rest of nunjucks (environment, compiler).
+let lexer: any;
+let ParserClass: any;
+let nodes: any;
+
+function loadNunjucks(): void {
+  if (ParserClass) return;
+  const require = createRequire(import.meta.url);
+  lexer = require('nunjucks/src/lexer');
+  nodes = require('nunjucks/src/nodes');
+  ParserClass = require('nunjucks/src/parser').Parser;
+}
 
 /** A slice `[start:stop:step]`, built by our postfix extension (not a nunjucks node type). */
 function sliceNode(lineno: number, colno: number, start: Node | null, stop: Node | null, step: Node | null): Node {
@@ -177,6 +187,7 @@ export function shortSrc(src: string, max = 120): string {
 export function parseTemplate(src: string, pos?: SourcePos): Node {
   const hit = cache.get(src);
   if (hit) return hit;
+  loadNunjucks();
   let root: Node;
   try {
     const p = new ParserClass(tokenizer(src));

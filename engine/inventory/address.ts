@@ -40,10 +40,20 @@ const IPV6 = new RegExp(
   'i',
 );
 const HOSTNAME = new RegExp(String.raw`^${label}(?:\.${label})*$`, 'iu');
+/**
+ * The common case of HOSTNAME (a subset of it): ASCII labels without ranges. Tested first so the
+ * big Unicode/IPv6 expressions above are compiled (milliseconds each, at start-up) only for
+ * the rare names this does not accept.
+ */
+const ASCII_HOSTNAME = /^(?:[a-z0-9]|[a-z0-9_][a-z0-9_-]*[a-z0-9])(?:\.(?:[a-z0-9]|[a-z0-9_][a-z0-9_-]*[a-z0-9]))*$/i;
+
+/** IPv4 needs three dots and IPv6 colons (every alternative has one): cheap pre-checks. */
+const maybeIpv4 = (s: string): boolean => s.includes('.') && IPV4.test(s);
+const maybeIpv6 = (s: string): boolean => s.includes(':') && IPV6.test(s);
 
 /** True for a bare IPv4 or IPv6 address (Ansible keeps these whole for inventory_hostname_short). */
 export function isIpAddress(name: string): boolean {
-  return IPV4.test(name) || IPV6.test(name);
+  return maybeIpv4(name) || maybeIpv6(name);
 }
 
 /**
@@ -59,7 +69,7 @@ export function parseAddress(address: string, allowRanges: boolean): { host: str
       port = parseInt(m[2], 10);
     }
   }
-  if (!(IPV4.test(address) || IPV6.test(address) || HOSTNAME.test(address))) return undefined;
+  if (!(ASCII_HOSTNAME.test(address) || maybeIpv4(address) || maybeIpv6(address) || HOSTNAME.test(address))) return undefined;
   if (!allowRanges && address.includes('[')) return undefined;
   return { host: address, port };
 }

@@ -11,22 +11,27 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TsplayError, type ModuleDef } from '../types.ts';
 import { MODULE_ALIASES, shortModuleName } from './aliases.ts';
 import { scriptModule } from './scriptmodule.ts';
+import { builtinLoaders } from './builtins.ts';
 
-/** Directory of the built-in modules (repo `modules/`). */
+/**
+ * Directory of the built-in modules' sources (repo `modules/`). From the compiled dist/ bundle
+ * the built-ins come from the loaders its entry registered (engine/modules/builtins.ts) and
+ * this directory only names them in messages.
+ */
 export const BUILTIN_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../modules');
-
-/** Extension of the built-in module files: `.ts` in the sources, `.js` in the compiled dist/. */
-const BUILTIN_EXT = import.meta.url.endsWith('.js') ? '.js' : '.ts';
 
 let builtinCache: string[] | undefined;
 const loaded = new Map<string, Promise<ModuleDef>>();
 
 /** Names of all built-in modules (file names in modules/), sorted. */
 export function builtinModuleNames(): string[] {
-  builtinCache ??= readdirSync(BUILTIN_DIR)
-    .filter((f) => f.endsWith(BUILTIN_EXT) && !f.endsWith('.d.ts') && !f.startsWith('_'))
-    .map((f) => f.slice(0, -3))
-    .sort();
+  const bundled = builtinLoaders();
+  builtinCache ??= bundled
+    ? Object.keys(bundled).sort()
+    : readdirSync(BUILTIN_DIR)
+        .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith('_'))
+        .map((f) => f.slice(0, -3))
+        .sort();
   return builtinCache;
 }
 
@@ -63,7 +68,9 @@ export function isModuleName(name: string, libraryDirs: string[] = []): boolean 
  * tsImport so a `library/NAME.ts` works in a directory without a package.json "type": "module"
  * (tsx would otherwise compile it to CommonJS and fail on the engine's ESM imports).
  */
-async function importFile(file: string, custom: boolean): Promise<{ default?: unknown }> {
+async function importFile(file: string, custom: boolean, builtin?: string): Promise<{ default?: unknown }> {
+  const bundled = builtin === undefined ? undefined : builtinLoaders()?.[builtin];
+  if (bundled) return bundled();
   if (!custom) return import(pathToFileURL(file).href);
   const { tsImport } = await import('tsx/esm/api');
   const mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
@@ -75,7 +82,7 @@ async function importFile(file: string, custom: boolean): Promise<{ default?: un
 async function importDef(file: string, what: string, custom = false): Promise<ModuleDef> {
   let mod: { default?: unknown };
   try {
-    mod = await importFile(file, custom);
+    mod = await importFile(file, custom, custom ? undefined : what);
   } catch (e) {
     throw new TsplayError(`cannot load module ${what}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`, { file });
   }
@@ -112,7 +119,7 @@ export async function getModule(name: string, libraryDirs: string[] = []): Promi
   }
   const builtin = canonicalBuiltin(short);
   if (!builtin) return undefined;
-  if (!loaded.has(builtin)) loaded.set(builtin, importDef(join(BUILTIN_DIR, `${builtin}${BUILTIN_EXT}`), builtin));
+  if (!loaded.has(builtin)) loaded.set(builtin, importDef(join(BUILTIN_DIR, `${builtin}.ts`), builtin));
   return loaded.get(builtin)!;
 }
 

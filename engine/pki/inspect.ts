@@ -4,11 +4,9 @@
  * certificate; reissue on any difference, reporting what differs).
  */
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
-import forge from 'node-forge';
+import { asn1, type Asn1 } from './forge.ts';
 import { type CertSpec, type KeyUsage, type Subject, EXT_KEY_USAGES, KEY_USAGES, normalizeSan, subjectEntries } from './x509.ts';
 
-const { asn1 } = forge;
-type Asn1 = forge.asn1.Asn1;
 
 /** What an existing certificate says. */
 export interface CertFacts {

@@ -4,10 +4,8 @@
  * cannot sign with EC keys). No openssl or cfssl binary is involved.
  */
 import { createHash, createPrivateKey, createPublicKey, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto';
-import forge from 'node-forge';
+import { asn1, util, type Asn1 } from './forge.ts';
 
-const { asn1 } = forge;
-type Asn1 = forge.asn1.Asn1;
 const C = asn1.Class;
 const T = asn1.Type;
 
@@ -77,7 +75,7 @@ function nameAsn1(s: Subject): Asn1 {
   return seq(
     subjectEntries(s).map(([k, v]) =>
       asn1.create(C.UNIVERSAL, T.SET, true, [
-        seq([oid(OID[k]), asn1.create(C.UNIVERSAL, k === 'C' ? T.PRINTABLESTRING : T.UTF8, false, k === 'C' ? v : forge.util.encodeUtf8(v))]),
+        seq([oid(OID[k]), asn1.create(C.UNIVERSAL, k === 'C' ? T.PRINTABLESTRING : T.UTF8, false, k === 'C' ? v : util.encodeUtf8(v))]),
       ]),
     ),
   );

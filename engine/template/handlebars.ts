@@ -8,13 +8,20 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
-import Handlebars from 'handlebars';
+import { createRequire } from 'node:module';
 import { ParseError, TsplayError, UndefinedVariableError } from '../types.ts';
 import { ExprError, filterRegistry, testRegistry } from '../expr/index.ts';
 import { registerHelpers, type RenderData } from './helpers.ts';
 import { lazyVars } from './lazy.ts';
 
-const hb = Handlebars.create();
+let hbInstance: typeof import('handlebars') | undefined;
+
+/** Our handlebars environment, created on the first template (handlebars loads on first use, not at start-up). */
+function handlebars(): typeof import('handlebars') {
+  hbInstance ??= (createRequire(import.meta.url)('handlebars') as typeof import('handlebars')).create();
+  return hbInstance;
+}
+
 const registered = new Set<string>();
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
 const MAX_CACHE = 2000;
@@ -42,6 +49,7 @@ function compile(text: string, name: string): HandlebarsTemplateDelegate {
   if (t) return t;
   try {
     // precompile-time syntax check: handlebars' compile() is lazy, parse() is not
+    const hb = handlebars();
     hb.parse(text);
     t = hb.compile(text, { noEscape: true, strict: true });
   } catch (e: any) {
@@ -86,7 +94,7 @@ function runtimeError(e: any, name: string): TsplayError {
 export function renderTemplate(text: string, vars: Record<string, unknown>, name: string, opts: TemplateOptions = {}): string {
   const n = filterRegistry.size + testRegistry.size;
   if (n !== helperCount) {
-    registerHelpers(hb, registered);
+    registerHelpers(handlebars(), registered);
     helperCount = n;
   }
   const t = compile(text, name);

@@ -1,8 +1,9 @@
 /**
- * bin/dist.js: the compiled dist/ that bin/tsplay.js runs when it matches the sources.
+ * bin/dist.js: the compiled dist/ bundle that bin/tsplay.js runs when it matches the sources.
  */
 import { expect } from 'chai';
-import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, rmSync, utimesSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, rmSync, utimesSync, existsSync, readdirSync, readFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,29 +12,58 @@ import { buildDist, distIsFresh } from '../../../bin/dist.js';
 
 const ROOT = new URL('../../..', import.meta.url).pathname;
 
+/** A fake project: an engine with a CLI and an error class, two built-ins and a private helper. */
+function writeFixture(root: string): void {
+  mkdirSync(join(root, 'engine', 'modules'), { recursive: true });
+  mkdirSync(join(root, 'modules'));
+  symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
+  copyFileSync(join(ROOT, 'engine', 'modules', 'builtins.ts'), join(root, 'engine', 'modules', 'builtins.ts'));
+  writeFileSync(join(root, 'engine', 'types.ts'), 'export interface T { a: number }\nexport const K: number = 41;\nexport class Oops extends Error {}\n');
+  writeFileSync(
+    join(root, 'engine', 'cli.ts'),
+    [
+      "import { K, Oops, type T } from './types.ts';",
+      "import { builtinLoaders } from './modules/builtins.ts';",
+      '/** names of the built-ins, the value module m computes, and whether its error is our Oops */',
+      'export async function main(_argv: string[]): Promise<unknown> {',
+      '  const loaders = builtinLoaders()!;',
+      '  const m = (await loaders.m()).default as { v: (t?: T) => number; fail: () => never };',
+      '  let shared = false;',
+      '  try { m.fail(); } catch (e) { shared = e instanceof Oops; }',
+      '  return { names: Object.keys(loaders).sort(), v: m.v(), k: K, shared };',
+      '}',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(join(root, 'modules', 'm.ts'), "import { K, Oops, type T } from '../engine/types.ts';\nexport default { v: (t: T = { a: 1 }): number => K + t.a, fail: (): never => { throw new Oops('x'); } };\n");
+  writeFileSync(join(root, 'modules', 'n.ts'), 'export default { n: 1 };\n');
+  writeFileSync(join(root, 'modules', '_private.ts'), 'export const p = 1;\n');
+}
+
+async function runMain(root: string): Promise<Record<string, unknown>> {
+  const url = `${pathToFileURL(join(root, 'dist', 'tsplay.js')).href}?t=${Date.now()}-${Math.random()}`;
+  const { main } = (await import(url)) as { main: (a: string[]) => Promise<Record<string, unknown>> };
+  return main([]);
+}
+
 describe('bin/dist.js', function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
   let root: string;
 
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'tsplay-dist-'));
-    mkdirSync(join(root, 'engine', 'sub'), { recursive: true });
-    mkdirSync(join(root, 'modules'));
-    symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
-    writeFileSync(join(root, 'engine', 'types.ts'), 'export interface T { a: number }\nexport const K: number = 41;\n');
-    writeFileSync(join(root, 'engine', 'sub', 'use.ts'), "import { K, type T } from '../types.ts';\nexport const v = (t: T = { a: 1 }): number => K + t.a;\nexport const later = () => import('../types.ts');\n");
-    writeFileSync(join(root, 'modules', 'm.ts'), "export { v } from '../engine/sub/use.ts';\n");
+    writeFixture(root);
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  it('is stale before a build, fresh after, and the built code runs with .js imports', async () => {
+  it('is stale before a build, fresh after; the bundle registers every built-in and shares the engine with them', async () => {
     expect(distIsFresh(root)).to.equal(false);
-    expect(await buildDist(root)).to.equal(3);
+    expect(await buildDist(root)).to.equal(6);
     expect(distIsFresh(root)).to.equal(true);
-    const m = (await import(pathToFileURL(join(root, 'dist', 'modules', 'm.js')).href)) as { v: () => number };
-    expect(m.v()).to.equal(42);
-    const u = (await import(pathToFileURL(join(root, 'dist', 'engine', 'sub', 'use.js')).href)) as { later: () => Promise<{ K: number }> };
-    expect((await u.later()).K).to.equal(41);
+    expect(await runMain(root)).to.deep.equal({ names: ['m', 'n'], v: 42, k: 41, shared: true });
+    // one entry file, the built-ins as separate chunks (loaded on demand)
+    expect(readdirSync(join(root, 'dist')).sort()).to.deep.equal(['chunks', 'manifest.json', 'package.json', 'tsplay.js']);
+    expect(readdirSync(join(root, 'dist', 'chunks')).some((c) => /^m-[A-Z0-9]+\.js$/.test(c))).to.equal(true);
   });
 
   it('turns stale when a source changes, appears or disappears', async () => {
@@ -49,7 +79,7 @@ describe('bin/dist.js', function () {
     expect(distIsFresh(root)).to.equal(false);
   });
 
-  it('fails with the file name on a syntax error and keeps the previous dist/', async () => {
+  it('fails with file:line on a syntax error and keeps the previous dist/', async () => {
     await buildDist(root);
     writeFileSync(join(root, 'engine', 'types.ts'), 'export const = ;\n');
     let err: Error | undefined;
@@ -58,8 +88,37 @@ describe('bin/dist.js', function () {
     } catch (e) {
       err = e as Error;
     }
-    expect(err?.message).to.match(/^build: engine\/types\.ts: /);
-    expect(existsSync(join(root, 'dist', 'engine', 'types.js'))).to.equal(true);
+    expect(err?.message).to.match(/^build: engine\/types\.ts:1:\d+: /);
+    expect(existsSync(join(root, 'dist', 'tsplay.js'))).to.equal(true);
+    expect(readdirSync(root).filter((f) => f.startsWith('dist.'))).to.deep.equal([]);
     expect(distIsFresh(root)).to.equal(false);
+  });
+
+  it('keeps the chunks of the build it replaces (running tsplays load them later), not older ones', async () => {
+    const chunks = () => new Set(readdirSync(join(root, 'dist', 'chunks')));
+    await buildDist(root);
+    const gen1 = chunks();
+    writeFileSync(join(root, 'modules', 'm.ts'), "import { K } from '../engine/types.ts';\nexport default { v: (): number => K + 2, fail: (): never => { throw new Error('y'); } };\n");
+    await buildDist(root);
+    const gen2 = JSON.parse(readFileSync(join(root, 'dist', 'manifest.json'), 'utf8')).chunks as string[];
+    expect([...gen1].every((c) => chunks().has(c))).to.equal(true);
+    expect(gen2.some((c) => !gen1.has(c))).to.equal(true);
+    expect((await runMain(root)).v).to.equal(43);
+    writeFileSync(join(root, 'modules', 'm.ts'), "export default { v: (): number => 7, fail: (): never => { throw new Error('z'); } };\n");
+    await buildDist(root);
+    const gen3 = JSON.parse(readFileSync(join(root, 'dist', 'manifest.json'), 'utf8')).chunks as string[];
+    expect([...chunks()].sort()).to.deep.equal([...new Set([...gen2, ...gen3])].sort());
+    expect((await runMain(root)).v).to.equal(7);
+  });
+
+  it('builds the real engine: every built-in loads from the bundle, custom TS modules still load through tsx', async () => {
+    const out = join(root, 'dist');
+    expect(await buildDist(ROOT, out)).to.be.greaterThan(100);
+    const run = (...args: string[]) =>
+      execFileSync(process.execPath, ['--input-type=module', '-e', `const { main } = await import(${JSON.stringify(pathToFileURL(join(out, 'tsplay.js')).href)}); process.exitCode = await main(${JSON.stringify(args)});`], { cwd: ROOT, encoding: 'utf8' });
+    const listed = run('doc', '--list').split('\n').filter(Boolean).map((l) => l.split(/\s+/)[0]);
+    const files = readdirSync(join(ROOT, 'modules')).filter((f) => f.endsWith('.ts') && !f.startsWith('_')).map((f) => f.slice(0, -3)).sort();
+    expect(listed).to.deep.equal(files);
+    expect(run('doc', '-M', join(ROOT, 'examples', 'library'), 'ini_value')).to.match(/ini_value/);
   });
 });
