@@ -69,6 +69,8 @@ export class ConnectionPool {
   private readonly persistS: number;
   private mux?: Promise<MuxClient | undefined>;
   private muxOff = false;
+  /** Closes in progress: a second closeAll (SIGINT, then the end of the run) waits for the first. */
+  private closing: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly hooks: PoolHooks = {}, opts: PoolOptions = {}) {
     this.persistS = opts.persistSeconds ?? defaultPersistSeconds();
@@ -157,7 +159,14 @@ export class ConnectionPool {
   async close(host: string): Promise<void> {
     const mine = [...this.conns].filter(([k]) => k.startsWith(`${host}\0`));
     for (const [k] of mine) this.conns.delete(k);
-    await Promise.allSettled(mine.map(([, c]) => c.close()));
+    await this.settle(mine.map(([, c]) => c.close()));
+  }
+
+  /** Wait for `closes` and for every close started before them. */
+  private async settle(closes: Promise<void>[]): Promise<void> {
+    const all = Promise.all([this.closing, Promise.allSettled(closes)]);
+    this.closing = all;
+    await all;
   }
 
   /**
@@ -167,7 +176,7 @@ export class ConnectionPool {
   async closeAll(): Promise<void> {
     const all = [...this.conns.values()];
     this.conns.clear();
-    await Promise.allSettled(all.map((c) => c.close()));
+    await this.settle(all.map((c) => c.close()));
     const m = this.mux;
     this.mux = undefined;
     if (m) (await m)?.close();
