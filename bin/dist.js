@@ -54,6 +54,58 @@ export function distIsFresh(root) {
   }
 }
 
+/**
+ * npm packages the bundle loads on first USE instead of at start-up: CommonJS packages imported
+ * as `import pkg from 'pkg'` whose load is costly and that a run may not need at all (ssh2: ~50 ms
+ * of CPU with its crypto and wasm set-up; --list-hosts, --syntax-check and runs through the
+ * connection keeper never use it).
+ */
+export const LAZY_PACKAGES = ['ssh2'];
+
+/**
+ * The stand-in the bundle imports for a lazy package: its default export is a proxy that
+ * requires the package on the first call, `new`, `in`, key listing, or property read after it
+ * has loaded. Before that, reading a property (`const { Client } = ssh2`, `ssh2.utils`) gives
+ * another such proxy for that path, so module top levels can destructure without loading.
+ * Only calls and `new` through such a pre-load path are supported (no comparing its values).
+ */
+function lazyPackageSource(name) {
+  return `import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+let mod;
+const load = () => (mod ??= require(${JSON.stringify(name)}));
+const at = (path) => path.reduce((o, k) => o[k], load());
+const proxies = new WeakMap();
+const real = (v) => (proxies.has(v) ? at(proxies.get(v)) : v);
+function lazy(path) {
+  const p = new Proxy(function () {}, {
+    get: (_t, k) => (mod ? Reflect.get(at(path), k) : k === 'then' ? undefined : lazy([...path, k])),
+    apply: (_t, self, args) => Reflect.apply(at(path), real(self), args),
+    construct: (_t, args) => Reflect.construct(at(path), args),
+    has: (_t, k) => Reflect.has(at(path), k),
+    ownKeys: () => Reflect.ownKeys(at(path)),
+    getOwnPropertyDescriptor: (_t, k) => { const d = Reflect.getOwnPropertyDescriptor(at(path), k); return d && { ...d, configurable: true }; },
+    getPrototypeOf: () => Reflect.getPrototypeOf(at(path)),
+  });
+  proxies.set(p, path);
+  return p;
+}
+export default lazy([]);
+`;
+}
+
+/** esbuild plugin: LAZY_PACKAGES resolve to their lazy stand-ins (other packages stay external). */
+function lazyPackagesPlugin(names) {
+  const filter = new RegExp(`^(${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`);
+  return {
+    name: 'tsplay-lazy-packages',
+    setup(b) {
+      b.onResolve({ filter }, (a) => (a.kind === 'import-statement' ? { path: a.path, namespace: 'tsplay-lazy' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'tsplay-lazy' }, (a) => ({ contents: lazyPackageSource(a.path), loader: 'js', resolveDir: process.cwd() }));
+    },
+  };
+}
+
 /** Built-in module names: modules/NAME.ts (no `_` prefix), as engine/modules/registry.ts lists them. */
 function builtinModules(files) {
   return files
@@ -138,6 +190,7 @@ export async function buildDist(root, outDir = join(root, 'dist')) {
       platform: 'node',
       target: 'node20',
       packages: 'external',
+      plugins: [lazyPackagesPlugin(LAZY_PACKAGES)],
       outdir: tmp,
       entryNames: 'tsplay',
       chunkNames: 'chunks/[name]-[hash]',
