@@ -2,10 +2,11 @@
  * Run one engine as a child process and measure it: wall time (monotonic clock around the
  * child) and peak RSS — GNU time's %M (the `time` package, /usr/bin/time -v family), i.e. the
  * largest resident set of any single process of the child's tree (for tsplay: the one node
- * process; for ansible-playbook: its biggest worker or the controller process).
+ * process; for ansible-playbook: its biggest worker or the controller process). tsplay's figure
+ * is then raised to its connection keeper's peak (keeperPeakKb) when that is larger.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -51,4 +52,55 @@ export function measured(cmd: string, args: string[], env: Record<string, string
       resolve({ wallMs, rssKb, code: code ?? 1, tail });
     });
   });
+}
+
+/**
+ * The connection keepers tsplay left running under `tsplayHome` (pids from $TSPLAY_HOME/cp/*.pid):
+ * tsplay keeps its ssh connections in a detached keeper process between runs (like Ansible's
+ * ControlPersist master processes), outside the process tree GNU time measures.
+ */
+export function keeperPids(tsplayHome: string): number[] {
+  const dir = join(tsplayHome, 'cp');
+  if (!existsSync(dir)) return [];
+  const pids: number[] = [];
+  for (const f of readdirSync(dir)) {
+    if (!f.endsWith('.pid')) continue;
+    try {
+      const pid = Number(readFileSync(join(dir, f), 'utf8').trim());
+      if (pid > 1) pids.push(pid);
+    } catch { /* gone meanwhile */ }
+  }
+  return pids;
+}
+
+/** The largest peak RSS (VmHWM, KiB) of the keepers running under `tsplayHome` (0 when none). */
+export function keeperPeakKb(tsplayHome: string): number {
+  let max = 0;
+  for (const pid of keeperPids(tsplayHome)) {
+    try {
+      const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) max = Math.max(max, Number(m[1]));
+    } catch { /* exited */ }
+  }
+  return max;
+}
+
+/** Stop the keepers running under `tsplayHome` (only those pids; waits up to 3 s for them to exit). */
+export async function stopKeepers(tsplayHome: string): Promise<void> {
+  const pids = keeperPids(tsplayHome);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch { /* already gone */ }
+  }
+  for (let i = 0; i < 30 && pids.some(isRunning); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

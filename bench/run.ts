@@ -23,7 +23,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { labUp, labDown, labExec, type LabInfo } from '../engine/lab/index.ts';
 import { writeWorkloads, FULL, SMOKE, type Workload } from './workloads.ts';
-import { measured, haveGnuTime, GNU_TIME, type Measured } from './measure.ts';
+import { measured, haveGnuTime, GNU_TIME, keeperPeakKb, stopKeepers, type Measured } from './measure.ts';
 import { summarize } from './stats.ts';
 import { writeResults, ENGINES, type Engine, type BenchResults, type WorkloadResult, type PhaseResult } from './report.ts';
 import type { TracedCommand } from './trace.ts';
@@ -185,9 +185,13 @@ async function runEngine(c: Ctx, e: Engine, w: Workload, rawPlan?: string, trace
   if (e === 'tsplay' || e === 'tsplay-tsx') {
     // measure the current sources: rebuild dist/ when someone edited them (not timed)
     if (e === 'tsplay' && !trace) await freshDist();
-    const env: Record<string, string> = trace ? { TSPLAY_BENCH_TRACE: trace, TSPLAY_NO_DIST: '1' } : e === 'tsplay-tsx' ? { TSPLAY_NO_DIST: '1' } : {};
+    // The traced run connects in-process (TSPLAY_SSH_PERSIST=0): the trace wraps SshConnection.run there.
+    const env: Record<string, string> = trace ? { TSPLAY_BENCH_TRACE: trace, TSPLAY_NO_DIST: '1', TSPLAY_SSH_PERSIST: '0' } : e === 'tsplay-tsx' ? { TSPLAY_NO_DIST: '1' } : {};
+    env.TSPLAY_HOME = tsplayHome(c, e);
     const pre = trace ? ['--import', import.meta.resolve('tsx'), '--import', pathToFileURL(join(ROOT, 'bench', 'trace.ts')).href] : [];
     m = await measured(process.execPath, [...pre, join(ROOT, 'bin', 'tsplay.js'), w.playbook, '-i', w.inventory, '-f', String(w.hosts)], env, c.work);
+    // peak RSS = max(the tsplay process, its connection keeper): the keeper runs detached, outside GNU time's tree
+    m.rssKb = Math.max(m.rssKb, keeperPeakKb(env.TSPLAY_HOME));
   } else if (e === 'ansible') {
     m = await measured('ansible-playbook', [w.playbook, '-i', w.inventory, '-f', String(w.hosts)], { ANSIBLE_CONFIG: c.cfgPath, ANSIBLE_NOCOLOR: '1' }, c.work);
   } else {
@@ -199,6 +203,11 @@ async function runEngine(c: Ctx, e: Engine, w: Workload, rawPlan?: string, trace
   }
   if (m.code !== 0) throw new Error(`${w.id}: ${e} exited ${m.code}:\n${m.tail}`);
   return m;
+}
+
+/** TSPLAY_HOME of the benchmark's tsplay runs, one per engine (its connection keepers live in cp/ there). */
+function tsplayHome(c: Ctx, e: Engine): string {
+  return join(c.work, `${e}-home`);
 }
 
 /** The raw baseline's plan: the lab connection data for the workload's inventory hosts + a trace. */
@@ -231,6 +240,8 @@ async function benchWorkload(c: Ctx, w: Workload): Promise<WorkloadResult> {
 
   // warm-up: tsplay traced (the raw plans), then ansible, then raw once
   log(`${w.id}: warm-up`);
+  // each workload starts without a connection keeper, so its keeper's peak RSS is its own
+  for (const e of ['tsplay', 'tsplay-tsx'] as const) await stopKeepers(tsplayHome(c, e));
   const plans: string[] = [];
   await reset();
   for (let i = 0; i < phases.length; i++) {
@@ -238,6 +249,10 @@ async function benchWorkload(c: Ctx, w: Workload): Promise<WorkloadResult> {
     await runEngine(c, 'tsplay', w, undefined, tf);
     plans.push(rawPlan(c, w, JSON.parse(readFileSync(tf, 'utf8')) as TracedCommand[], join(c.work, `${w.id}-plan${i}.json`)));
   }
+  // the traced run connects directly: one more tsplay warm-up starts the connection keeper
+  // (as Ansible's warm-up creates its ControlPersist sockets)
+  await reset();
+  for (let i = 0; i < phases.length; i++) await runEngine(c, 'tsplay', w, plans[i]);
   // the other engines' warm-ups (not at scale: the traced tsplay run already warmed the hosts up)
   if (!c.o.smoke && !big) {
     for (const e of engines.filter((x) => x !== 'tsplay')) {
@@ -318,6 +333,7 @@ async function main(): Promise<number> {
       }
     }
   } finally {
+    for (const e of ['tsplay', 'tsplay-tsx'] as const) await stopKeepers(tsplayHome(c, e));
     if (o.down) await labDown(o.lab);
   }
   const load1 = loadavg();
@@ -343,7 +359,7 @@ async function main(): Promise<number> {
       'OpenSSH (lab hosts)': (await labExec(lab.name, lab.hosts[0].name, 'ssh -V 2>&1', { timeoutMs: 30_000 })).stdout.trim(),
     },
     ansibleConfig: cfg,
-    rssMethod: `GNU time (${GNU_TIME} -f %M, the Debian 'time' package): the peak resident set of the largest single process of each engine's process tree (tsplay and raw: the one node process; ansible-playbook: its largest process)`,
+    rssMethod: `GNU time (${GNU_TIME} -f %M, the Debian 'time' package): the peak resident set of the largest single process of each engine's process tree (tsplay and raw: the one node process; ansible-playbook: its largest process); for tsplay, the larger of that and its connection keeper's VmHWM (/proc/PID/status, the detached process that holds the ssh connections between runs)`,
     workloads: results,
   };
   const files = writeResults(o.out, doc);
