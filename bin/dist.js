@@ -69,7 +69,7 @@ export const LAZY_PACKAGES = ['ssh2'];
  * another such proxy for that path, so module top levels can destructure without loading.
  * Only calls and `new` through such a pre-load path are supported (no comparing its values).
  */
-function lazyPackageSource(name) {
+export function lazyPackageSource(name) {
   return `import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 let mod;
@@ -78,7 +78,8 @@ const at = (path) => path.reduce((o, k) => o[k], load());
 const proxies = new WeakMap();
 const real = (v) => (proxies.has(v) ? at(proxies.get(v)) : v);
 function lazy(path) {
-  const p = new Proxy(function () {}, {
+  // a bound function: callable and constructible, with no own non-configurable keys (Proxy invariants)
+  const p = new Proxy(function () {}.bind(null), {
     get: (_t, k) => (mod ? Reflect.get(at(path), k) : k === 'then' ? undefined : lazy([...path, k])),
     apply: (_t, self, args) => Reflect.apply(at(path), real(self), args),
     construct: (_t, args) => Reflect.construct(at(path), args),

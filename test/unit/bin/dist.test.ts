@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 // @ts-expect-error plain JS module without type declarations
-import { buildDist, distIsFresh } from '../../../bin/dist.js';
+import { buildDist, distIsFresh, lazyPackageSource, LAZY_PACKAGES } from '../../../bin/dist.js';
 
 const ROOT = new URL('../../..', import.meta.url).pathname;
 
@@ -120,5 +120,32 @@ describe('bin/dist.js', function () {
     const files = readdirSync(join(ROOT, 'modules')).filter((f) => f.endsWith('.ts') && !f.startsWith('_')).map((f) => f.slice(0, -3)).sort();
     expect(listed).to.deep.equal(files);
     expect(run('doc', '-M', join(ROOT, 'examples', 'library'), 'ini_value')).to.match(/ini_value/);
+    // every module loaded, yet the lazy packages were never required
+    const loaded = execFileSync(process.execPath, ['--input-type=module', '-e', `import { createRequire } from 'node:module'; const { main } = await import(${JSON.stringify(pathToFileURL(join(out, 'tsplay.js')).href)}); const o = process.stdout.write.bind(process.stdout); process.stdout.write = () => true; await main(['doc', '--list']); o(Object.keys(createRequire(import.meta.url).cache).join('\\n'));`], { cwd: ROOT, encoding: 'utf8' });
+    expect(loaded).to.match(/node_modules\/js-yaml|\.js/);
+    for (const p of LAZY_PACKAGES as string[]) expect(loaded).not.to.include(`/node_modules/${p}/`);
+  });
+
+  it("ssh2's lazy stand-in: destructuring loads nothing; new, calls and instanceof reach the real package", async () => {
+    const file = join(root, 'lazy-ssh2.mjs');
+    writeFileSync(file, lazyPackageSource('ssh2'));
+    const probe = join(root, 'probe.mjs');
+    writeFileSync(
+      probe,
+      [
+        "import { createRequire } from 'node:module';",
+        `import ssh2 from ${JSON.stringify(pathToFileURL(file).href)};`,
+        'const require = createRequire(import.meta.url);',
+        "const loaded = () => Object.keys(require.cache).some((f) => f.includes('/node_modules/ssh2/'));",
+        'const { Client, utils } = ssh2;',
+        'const before = loaded();',
+        "const bad = utils.parseKey(Buffer.from('not a key'));",
+        'const c = new Client();',
+        'const real = require(\'ssh2\');',
+        "console.log(JSON.stringify({ before, after: loaded(), bad: bad instanceof Error, isClient: c instanceof real.Client, viaProxy: c instanceof Client, same: ssh2.Client === real.Client, has: 'Client' in ssh2, keys: Object.keys(ssh2).includes('utils') }));",
+      ].join('\n'),
+    );
+    const out = JSON.parse(execFileSync(process.execPath, [probe], { cwd: root, encoding: 'utf8' }));
+    expect(out).to.deep.equal({ before: false, after: true, bad: true, isClient: true, viaProxy: true, same: true, has: true, keys: true });
   });
 });
