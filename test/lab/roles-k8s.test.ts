@@ -14,6 +14,21 @@
  * the other members not restarted, the other certificates untouched); renew-certs.yml reissuing
  * the leaf certificates and restarting etcd one member at a time.
  *
+ * Binaries from URLs with sha256 (k8s_binary_urls): the cluster's etcd is installed from URLs, for
+ * real, without faking a binary: the test serves the CONTROLLER's real etcd and etcdctl (Debian's
+ * etcd-server / etcd-client packages) over HTTP on the lab's bridge address (PREFIX.1, the only
+ * address bound): etcd inside a release-style tarball (etcd-vX-linux-amd64/etcd, the archive path:
+ * get_url of the tarball + unarchive + copy), etcdctl as a single file (the per-binary path), each
+ * with its real sha256. That etcd runs as the 3 (then 4) members above; the second run shows nothing
+ * downloaded again; a wrong sha256 fails the task with a clear message and leaves no file at dest (nor
+ * a temp file); preflight stops a run whose URL has no checksum (and lists a missing artifacts-dir
+ * binary in the same message) before any host is changed. For the kube-* binaries everything up to
+ * the line: preflight passing with k8s_binaries: url, and get_url PLANNING (--check) of every
+ * kube-* download on the masters (the masters role) and the worker (the binaries role) with their
+ * URLs and checksums. NOT exercised: downloading a Kubernetes server binary (none exists on this
+ * machine, and the test does not make one up), so the kube-* entries point at URLs that are never
+ * fetched.
+ *
  * NOT exercised here, and why: kube-apiserver, kube-controller-manager, kube-scheduler, kubelet,
  * kube-proxy and a container runtime never run. No Kubernetes server binaries can be had on this
  * machine (no network; we never fake a binary) and lab hosts are systemd-nspawn containers with
@@ -26,7 +41,9 @@
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync, copyFileSync, statSync, createReadStream } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import yaml from 'js-yaml';
@@ -36,6 +53,10 @@ const LAB = 'tsp-k8s';
 const ROOT = resolve(import.meta.dirname, '../..');
 const PKI = '/etc/kubernetes/pki';
 const ETCDCTL = `etcdctl --cacert=${PKI}/ca.pem --cert=${PKI}/etcd.pem --key=${PKI}/etcd-key.pem`;
+/** the controller's real etcd binaries (Debian etcd-server / etcd-client), served to the lab */
+const CONTROLLER_ETCD = '/usr/bin/etcd';
+const CONTROLLER_ETCDCTL = '/usr/bin/etcdctl';
+const KUBE = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl', 'kubelet', 'kube-proxy'];
 
 interface Run {
   status: number;
@@ -45,9 +66,9 @@ interface Run {
 }
 
 /** Run tsplay (async, so mocha's timeouts still work) and parse --json output when asked. */
-function tsplay(args: string[], json = false): Promise<Run> {
+function tsplay(args: string[], json = false, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((done) => {
-    const c = spawn(process.execPath, [join(ROOT, 'bin/tsplay.js'), ...args, ...(json ? ['--json'] : [])], { cwd: ROOT });
+    const c = spawn(process.execPath, [join(ROOT, 'bin/tsplay.js'), ...args, ...(json ? ['--json'] : [])], { cwd: ROOT, env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     c.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -107,6 +128,46 @@ async function waitFor<T>(what: string, fn: () => Promise<T>, ok: (v: T) => bool
   return last;
 }
 
+/** A static file server on the lab's bridge address only (the lab hosts reach it, nothing else). */
+function serveDir(dir: string, host: string): Promise<{ server: Server; base: string; requests: string[] }> {
+  const requests: string[] = [];
+  const server = createServer((req, res) => {
+    requests.push(req.url ?? '');
+    const file = join(dir, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '').replace(/\.\.+/g, ''));
+    let size = -1;
+    try {
+      size = statSync(file).isFile() ? statSync(file).size : -1;
+    } catch {
+      /* 404 below */
+    }
+    if (size < 0) {
+      res.writeHead(404).end('not found\n');
+      return;
+    }
+    res.writeHead(200, { 'content-length': size });
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((ok, bad) => {
+    server.once('error', bad);
+    server.listen(0, host, () => ok({ server, base: `http://${host}:${(server.address() as AddressInfo).port}`, requests }));
+  });
+}
+
+/** Names of the tasks of a --json run that reported changed, as 'host: play / task (item)'. */
+function changedTasks(r: Run): string[] {
+  const out: string[] = [];
+  for (const p of r.json.plays) {
+    for (const t of p.tasks) {
+      for (const [h, res] of Object.entries<any>(t.hosts)) {
+        if (!res.changed) continue;
+        const items = Array.isArray(res.results) ? res.results.filter((i: any) => i.changed).map((i: any) => i.item) : [];
+        out.push(`${h}: ${p.play.name} / ${t.task.name}${items.length ? ` (${items.join(',')})` : ''}`);
+      }
+    }
+  }
+  return out;
+}
+
 function failMsg(r: Run): string {
   return `exit ${r.status}\n${r.stdout.slice(-6000)}\n${r.stderr.slice(-2000)}`;
 }
@@ -131,15 +192,47 @@ describe('lab: Kubernetes roles on 5 hosts (inventory/lab.ini, k8s_binaries: non
   let inv: string[];
   let invAdd: string[];
   const ips: Record<string, string> = {};
+  let web: Awaited<ReturnType<typeof serveDir>> | undefined;
+  /** extra vars: etcd (etcd_install: binary) from URLs with sha256 (k8s_binary_urls) */
+  let urlVars: Record<string, any>;
+  const sums: Record<string, string> = {};
 
   before(async function () {
     this.timeout(300_000);
+    if (!existsSync(CONTROLLER_ETCD) || !existsSync(CONTROLLER_ETCDCTL)) {
+      throw new Error(`the controller has no ${CONTROLLER_ETCD} / ${CONTROLLER_ETCDCTL}: apt-get install etcd-server etcd-client (the test serves these real binaries to the lab hosts)`);
+    }
     await teardownLab(LAB); // fresh hosts: --check must meet an untouched machine
     lab = await bootLab(LAB, 5);
     for (const h of lab.hosts) ips[h.name] = h.ip;
     tmp = mkdtempSync(join(tmpdir(), 'tsp-k8s-'));
     pki = join(tmp, 'pki');
-    inv = ['-i', lab.inventoryPath, '-i', 'inventory/lab.ini', '-e', `tsplay_pki_dir=${pki}`];
+    // the controller's real etcd, laid out as the etcd release tarball (etcd-vX-linux-amd64/etcd),
+    // and its real etcdctl as a single file; served on the lab's bridge address only
+    const version = /Version:\s*(\S+)/.exec(spawnSync(CONTROLLER_ETCD, ['--version'], { encoding: 'utf8' }).stdout)?.[1] ?? 'unknown';
+    const top = `etcd-v${version}-linux-amd64`;
+    const serve = join(tmp, 'serve');
+    mkdirSync(join(tmp, 'stage', top), { recursive: true });
+    mkdirSync(serve);
+    copyFileSync(CONTROLLER_ETCD, join(tmp, 'stage', top, 'etcd'));
+    copyFileSync(CONTROLLER_ETCDCTL, join(tmp, 'stage', top, 'etcdctl'));
+    const tar = spawnSync('tar', ['-czf', join(serve, `${top}.tar.gz`), '-C', join(tmp, 'stage'), top], { encoding: 'utf8' });
+    if (tar.status !== 0) throw new Error(`tar: ${tar.stderr}`);
+    copyFileSync(CONTROLLER_ETCDCTL, join(serve, 'etcdctl'));
+    for (const f of [`${top}.tar.gz`, 'etcdctl']) sums[f] = sha(readFileSync(join(serve, f)));
+    sums.etcd = sha(readFileSync(CONTROLLER_ETCD));
+    web = await serveDir(serve, lab.subnet.replace(/\.\d+\/\d+$/, '.1'));
+    urlVars = {
+      etcd_install: 'binary',
+      etcd_binaries: 'url',
+      etcd_version: version,
+      k8s_binary_urls: {
+        etcd: { url: `${web.base}/${top}.tar.gz`, sha256: sums[`${top}.tar.gz`], member: `${top}/etcd` },
+        etcdctl: { url: `${web.base}/etcdctl`, sha256: sums.etcdctl },
+      },
+    };
+    writeFileSync(join(tmp, 'urls.json'), JSON.stringify(urlVars));
+    inv = ['-i', lab.inventoryPath, '-i', 'inventory/lab.ini', '-e', `tsplay_pki_dir=${pki}`, '-e', `@${join(tmp, 'urls.json')}`];
     // add-node: h4 becomes the 4th etcd member (groups merge across inventory sources)
     writeFileSync(join(tmp, 'add-etcd.ini'), '[etcd]\nh4\n');
     invAdd = [...inv, '-i', join(tmp, 'add-etcd.ini')];
@@ -147,13 +240,38 @@ describe('lab: Kubernetes roles on 5 hosts (inventory/lab.ini, k8s_binaries: non
 
   after(async function () {
     this.timeout(120_000);
+    web?.server.close();
     await teardownLab(LAB);
     if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('preflight: a URL without a sha256 and missing binaries stop the run before any host is changed, in ONE message', async () => {
+    const empty = join(tmp, 'artifacts-empty');
+    mkdirSync(empty);
+    const bad = { ...urlVars, k8s_binaries: empty, k8s_binary_urls: { ...urlVars.k8s_binary_urls, etcdctl: { url: urlVars.k8s_binary_urls.etcdctl.url, sha256: '' } } };
+    writeFileSync(join(tmp, 'bad-urls.json'), JSON.stringify(bad));
+    const r = await tsplay(['playbooks/site.yml', ...inv, '-e', `@${join(tmp, 'bad-urls.json')}`]);
+    expect(r.status, failMsg(r)).to.not.equal(0);
+    const fatal = r.stdout.split('\n').filter((l) => /fatal:|failed:/.test(l));
+    expect(fatal, failMsg(r)).to.have.length(1);
+    expect(fatal[0]).to.include('Kubernetes binaries missing: ');
+    for (const n of KUBE) expect(fatal[0]).to.include(`${n} (not in ${empty} on the controller)`);
+    expect(fatal[0]).to.include(`etcdctl (${urlVars.k8s_binary_urls.etcdctl.url} has no sha256 in k8s_binary_urls)`);
+    expect(fatal[0], 'etcd itself has its URL and sha256').to.not.include('etcd (');
+    expect(fatal[0]).to.include('https://dl.k8s.io/v1.28.15/bin/linux/amd64/NAME').and.include('https://github.com/etcd-io/etcd/releases');
+    expect(r.stdout, 'no play after preflight').to.not.include('PLAY [base');
+    expect(web!.requests, 'nothing downloaded').to.deep.equal([]);
+    // untouched hosts: the --check test below checks them in detail
+    expect((await sshRun(lab, 'h1', 'grep -c "tsplay kubernetes" /etc/hosts')).stdout.trim()).to.equal('0');
   });
 
   it('--check on fresh hosts succeeds and changes nothing (hosts and controller)', async () => {
     const r = await tsplay(['playbooks/site.yml', ...inv, '--check'], true);
     expectClean(r);
+    // etcdctl's download (sha256) is planned on every etcd member, and nothing is fetched
+    const planned = changedTasks(r);
+    for (const h of ['h1', 'h2', 'h3']) expect(planned, planned.join('\n')).to.include(`${h}: etcd cluster over TLS / binaries : binaries downloaded (sha256 checked, temp file + rename) (etcdctl)`);
+    expect(web!.requests, 'check mode downloads nothing').to.deep.equal([]);
     expect(r.json, r.stdout.slice(0, 2000)).to.be.an('object');
     for (const h of ['h1', 'h2', 'h3', 'h4', 'h5']) expect(r.json.stats[h].failures, h).to.equal(0);
     expect(existsSync(pki), 'controller PKI dir').to.equal(false);
@@ -225,7 +343,9 @@ describe('lab: Kubernetes roles on 5 hosts (inventory/lab.ini, k8s_binaries: non
     const kc = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
     if (kc.status !== 0) throw new Error('kubectl is not installed on the controller');
     const check = (path: string, user: string) => {
-      const r = spawnSync('kubectl', ['config', 'view', '--kubeconfig', path, '-o', 'jsonpath={.clusters[0].cluster.server} {.users[0].name} {.current-context}'], { encoding: 'utf8' });
+      // --request-timeout: a kubectl dispatcher (Google Cloud SDK's) probes the server's version
+      // first; the lab's VIP answers with haproxy and no apiserver, so without it each call waits 5 s
+      const r = spawnSync('kubectl', ['config', 'view', '--request-timeout=1s', '--kubeconfig', path, '-o', 'jsonpath={.clusters[0].cluster.server} {.users[0].name} {.current-context}'], { encoding: 'utf8' });
       expect(r.status, r.stderr).to.equal(0);
       expect(r.stdout).to.equal(`https://${lab.vip}:16443 ${user} ${user}@kubernetes`);
     };
@@ -248,6 +368,13 @@ describe('lab: Kubernetes roles on 5 hosts (inventory/lab.ini, k8s_binaries: non
     const members = await sh(lab, 'h2', `${ETCDCTL} --endpoints=https://${ips.h2}:2379 member list`);
     expect(members.trim().split('\n')).to.have.length(3);
     expect(members).to.not.include('unstarted');
+    // that etcd came from the URLs: the controller's binaries, byte for byte, not the package
+    for (const h of ['h1', 'h2', 'h3']) {
+      const bins = await sh(lab, h, 'sha256sum /usr/local/bin/etcd /usr/local/bin/etcdctl; systemctl show etcd -p ExecStart');
+      expect(bins).to.include(`${sums.etcd}  /usr/local/bin/etcd`).and.include(`${sums.etcdctl}  /usr/local/bin/etcdctl`);
+      expect(bins).to.include('path=/usr/local/bin/etcd ');
+      expect((await sshRun(lab, h, 'dpkg -s etcd-server >/dev/null 2>&1; echo $?')).stdout.trim(), `${h}: no etcd package`).to.equal('1');
+    }
     // no certificate, no access: client-cert-auth is on
     expect((await sshRun(lab, 'h1', `etcdctl --cacert=${PKI}/ca.pem --endpoints=https://${ips.h1}:2379 --command-timeout=3s endpoint health 2>&1`)).rc).to.not.equal(0);
   });
@@ -284,26 +411,71 @@ describe('lab: Kubernetes roles on 5 hosts (inventory/lab.ini, k8s_binaries: non
     expect(await sh(lab, 'h1', 'cat /etc/kubernetes/addons/10-flannel.yaml')).to.include('"Network": "10.244.0.0/16"');
   });
 
-  it('a second full run reports changed=0 on every host', async () => {
+  it('a second full run reports changed=0 on every host (and downloads nothing)', async () => {
+    const fetched = web!.requests.length;
+    expect(fetched, 'the first run downloaded etcd and etcdctl on each member').to.equal(6);
     const r = await tsplay(['playbooks/site.yml', ...inv], true);
     expectClean(r);
+    expect(web!.requests.length, 'files in place with their sha256 are not downloaded again').to.equal(fetched);
     const changed: string[] = [];
     for (const p of r.json.plays) for (const t of p.tasks) for (const [h, res] of Object.entries<any>(t.hosts)) if (res.changed) changed.push(`${h}: ${p.play.name} / ${t.task.name}`);
     expect(changed, changed.join('\n')).to.deep.equal([]);
     for (const [h, s] of Object.entries<any>(r.json.stats)) expect(s.changed, h).to.equal(0);
   });
 
+  it('binaries from URLs: a wrong sha256 fails the task with a clear message and leaves no file at dest', async () => {
+    const fixture = 'test/lab/fixtures/roles-k8s/binaries.yml';
+    const env = { ANSIBLE_ROLES_PATH: join(ROOT, 'roles') };
+    const zero = '0'.repeat(64);
+    const one = '1'.repeat(64);
+    const bad = (names: string[]) => ({ ...urlVars, binaries_names: names, k8s_binary_urls: { etcd: { ...urlVars.k8s_binary_urls.etcd, sha256: zero }, etcdctl: { ...urlVars.k8s_binary_urls.etcdctl, sha256: one } } });
+    // a single file (etcdctl) and a release archive (etcd's tarball), each with a wrong sha256, on h5
+    for (const [names, shown, dest] of [[['etcdctl'], one, '/usr/local/bin/etcdctl'], [['etcd'], zero, `/var/cache/tsplay-k8s/${urlVars.k8s_binary_urls.etcd.url.split('/').pop()}`]] as const) {
+      const vars = join(tmp, `bad-${names[0]}.json`);
+      writeFileSync(vars, JSON.stringify(bad([...names])));
+      const r = await tsplay([fixture, ...inv, '-e', `@${vars}`, '--limit', 'h5'], false, env);
+      expect(r.status, failMsg(r)).to.not.equal(0);
+      expect(r.stdout).to.match(new RegExp(`The checksum for ${dest.replace(/\./g, '\\.')} did not match ${shown}; it was [0-9a-f]{64}`));
+      const left = await sh(lab, 'h5', `ls -A ${dest.replace(/\/[^/]*$/, '')} 2>/dev/null; echo end`);
+      expect(left, `${dest} and no temp file`).to.not.include(dest.split('/').pop()!).and.not.include('tsplay-');
+    }
+    expect((await sshRun(lab, 'h5', 'ls /usr/local/bin/etcd; echo $?')).stdout.trim().split('\n').pop()).to.not.equal('0');
+  });
+
+  it('k8s_binaries: url for the kube-* binaries: preflight passes and --check plans every download (never fetched here)', async () => {
+    const before = web!.requests.length;
+    // URLs that no file answers and checksums of no binary: this machine has no Kubernetes server binaries
+    const kube = Object.fromEntries(KUBE.map((n) => [n, { url: `${web!.base}/v1.28.15/${n}`, sha256: sha(`not a binary: ${n}`) }]));
+    const vars = join(tmp, 'kube-urls.json');
+    writeFileSync(vars, JSON.stringify({ ...urlVars, k8s_binaries: 'url', k8s_binary_urls: { ...urlVars.k8s_binary_urls, ...kube } }));
+    const r = await tsplay(['playbooks/site.yml', ...inv, '-e', `@${vars}`, '--check', '--tags', 'preflight,masters'], true);
+    expectClean(r);
+    const planned = changedTasks(r);
+    for (const h of ['h1', 'h2', 'h3']) {
+      expect(planned, planned.join('\n')).to.include(`${h}: control plane (kube-apiserver, kube-controller-manager, kube-scheduler) / binaries : binaries downloaded (sha256 checked, temp file + rename) (kube-apiserver,kube-controller-manager,kube-scheduler,kubectl)`);
+      expect(planned).to.include(`${h}: control plane (kube-apiserver, kube-controller-manager, kube-scheduler) / masters : restart kube-apiserver`);
+    }
+    // the worker's binaries (nodes role: kubelet, kube-proxy) through the same binaries role
+    const w = await tsplay(['test/lab/fixtures/roles-k8s/binaries.yml', ...inv, '-e', `@${vars}`, '-e', '{"binaries_names": ["kubelet", "kube-proxy"]}', '--limit', 'h4', '--check'], true, { ANSIBLE_ROLES_PATH: join(ROOT, 'roles') });
+    expectClean(w);
+    expect(changedTasks(w)).to.include('h4: binaries role alone / binaries : binaries downloaded (sha256 checked, temp file + rename) (kubelet,kube-proxy)');
+    expect(web!.requests.length, 'check mode fetched nothing').to.equal(before);
+    expect((await sshRun(lab, 'h1', 'ls /usr/local/bin')).stdout).to.not.include('kube');
+  });
+
   it('--tags etcd runs only etcd\'s tasks', async () => {
     const r = await tsplay(['playbooks/site.yml', ...inv, '--tags', 'etcd'], true);
     expectClean(r);
-    const etcdTasks = new Set((yaml.load(readFileSync(join(ROOT, 'roles/etcd/tasks/main.yml'), 'utf8')) as any[]).map((t) => t.name));
+    // the etcd role's tasks, and those of the binaries role it imports (etcd, etcdctl from URLs)
+    const etcdTasks = new Set((yaml.load(readFileSync(join(ROOT, 'roles/etcd/tasks/main.yml'), 'utf8')) as any[]).map((t) => `etcd : ${t.name}`));
+    for (const t of yaml.load(readFileSync(join(ROOT, 'roles/binaries/tasks/main.yml'), 'utf8')) as any[]) etcdTasks.add(`binaries : ${t.name}`);
     const ran: string[] = [];
     for (const p of r.json.plays) {
       for (const t of p.tasks) {
         if (/^Gathering Facts$/.test(t.task.name)) continue;
         ran.push(t.task.name);
         expect(p.play.name, t.task.name).to.equal('etcd cluster over TLS');
-        expect(etcdTasks.has(t.task.name.replace(/^etcd : /, '')), t.task.name).to.equal(true);
+        expect(etcdTasks.has(t.task.name), t.task.name).to.equal(true);
       }
     }
     expect(ran.length).to.be.greaterThan(5);
