@@ -14,7 +14,7 @@ import { redact } from '../../secrets.ts';
 import type { ConnParams } from '../params.ts';
 import type { SshHooks } from '../ssh.ts';
 import type { RawResult } from '../driver.ts';
-import { encodeFrame, FrameDecoder, type Frame } from './frame.ts';
+import { writeFrame, FrameDecoder, type Frame } from './frame.ts';
 import { decodeError } from './errcodec.ts';
 import { PROTO_VERSION, type Reply } from './protocol.ts';
 import { keeperPaths, secureDir, type KeeperPaths } from './paths.ts';
@@ -155,7 +155,7 @@ export class MuxClient {
       // keep the process alive while an answer is due (an idle client must not hold it up)
       this.sock.ref();
       try {
-        this.sock.write(encodeFrame({ ...header, id }, bufs));
+        writeFrame(this.sock, { ...header, id }, bufs);
       } catch (e) {
         this.pending.delete(id);
         reject(e as Error);

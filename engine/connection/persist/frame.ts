@@ -15,15 +15,36 @@ export interface Frame<H = Record<string, unknown>> {
 /** Largest frame accepted (a whole file travels in one frame). */
 export const MAX_FRAME = 1024 * 1024 * 1024;
 
-/** Encode a header and payloads into one frame. */
-export function encodeFrame(header: Record<string, unknown>, bufs: readonly Buffer[] = []): Buffer {
+/** A frame as the buffers to write in order (large payloads are not copied). */
+export function encodeFrameParts(header: Record<string, unknown>, bufs: readonly Buffer[] = []): Buffer[] {
   const h = Buffer.from(JSON.stringify({ ...header, b: bufs.map((b) => b.length) }), 'utf8');
   const body = h.length + bufs.reduce((n, b) => n + b.length, 0) + 4;
   if (body > MAX_FRAME) throw new Error(`frame too large (${body} bytes)`);
-  const pre = Buffer.allocUnsafe(8);
-  pre.writeUInt32BE(body, 0);
-  pre.writeUInt32BE(h.length, 4);
-  return Buffer.concat([pre, h, ...bufs]);
+  const head = Buffer.allocUnsafe(8 + h.length);
+  head.writeUInt32BE(body, 0);
+  head.writeUInt32BE(h.length, 4);
+  h.copy(head, 8);
+  const small = bufs.filter((b) => b.length > 0);
+  // one write for small frames (most replies), separate writes for big payloads
+  if (small.reduce((n, b) => n + b.length, 0) < 64 * 1024) return [Buffer.concat([head, ...small])];
+  return [head, ...small];
+}
+
+/** Encode a header and payloads into one frame. */
+export function encodeFrame(header: Record<string, unknown>, bufs: readonly Buffer[] = []): Buffer {
+  return Buffer.concat(encodeFrameParts(header, bufs));
+}
+
+/** Write a frame to a socket (or any stream) without joining big payloads. */
+export function writeFrame(out: { write(b: Buffer): unknown; cork?(): void; uncork?(): void }, header: Record<string, unknown>, bufs: readonly Buffer[] = []): void {
+  const parts = encodeFrameParts(header, bufs);
+  if (parts.length === 1) {
+    out.write(parts[0]);
+    return;
+  }
+  out.cork?.();
+  for (const p of parts) out.write(p);
+  out.uncork?.();
 }
 
 /** Incremental decoder: push socket chunks, get whole frames. Throws on a malformed stream. */
@@ -64,7 +85,14 @@ export class FrameDecoder {
   /** The first n bytes without consuming them. */
   private peek(n: number): Buffer {
     if (this.chunks[0].length >= n) return this.chunks[0];
-    return Buffer.concat(this.chunks).subarray(0, n);
+    const first: Buffer[] = [];
+    let got = 0;
+    for (const c of this.chunks) {
+      first.push(c);
+      got += c.length;
+      if (got >= n) break;
+    }
+    return Buffer.concat(first).subarray(0, n);
   }
 
   /** Consume exactly n bytes (joined only once a whole frame is there). */

@@ -16,7 +16,7 @@ import { registerSecret } from '../../secrets.ts';
 import type { ConnParams } from '../params.ts';
 import { SshConnection } from '../ssh.ts';
 import { MAX_HANDSHAKES } from '../pool.ts';
-import { encodeFrame, FrameDecoder, type Frame } from './frame.ts';
+import { writeFrame, FrameDecoder, type Frame } from './frame.ts';
 import { encodeError } from './errcodec.ts';
 import { PROTO_VERSION, type Request, type Reply } from './protocol.ts';
 import { killScript, newToken, tagCommand } from './tag.ts';
@@ -117,7 +117,7 @@ class Keeper {
   private send(client: Client, header: Reply, bufs: Buffer[] = []): void {
     if (client.closed) return;
     try {
-      client.sock.write(encodeFrame(header as unknown as Record<string, unknown>, bufs));
+      writeFrame(client.sock, header as unknown as Record<string, unknown>, bufs);
     } catch { /* socket gone */ }
   }
 

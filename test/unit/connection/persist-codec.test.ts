@@ -1,7 +1,7 @@
 /** The connection keeper's wire format: frames (JSON header + raw payloads) and the error codec. */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { encodeFrame, FrameDecoder } from '../../../engine/connection/persist/frame.ts';
+import { encodeFrame, FrameDecoder, writeFrame } from '../../../engine/connection/persist/frame.ts';
 import { decodeError, encodeError } from '../../../engine/connection/persist/errcodec.ts';
 import { tagCommand, killScript } from '../../../engine/connection/persist/tag.ts';
 import { persistSeconds } from '../../../engine/connection/persist/paths.ts';
@@ -34,6 +34,23 @@ describe('connection keeper: frames', () => {
         expect(got.map((f) => f.bufs.map((b) => b.toString('hex')))).to.deep.equal(msgs.map(([, bs]) => bs.map((b) => Buffer.from(b).toString('hex'))));
       }),
     );
+  });
+
+  it('writeFrame sends a big payload without joining it, and it decodes byte-exactly', () => {
+    const big = Buffer.alloc(3 * 1024 * 1024 + 7);
+    for (let i = 0; i < big.length; i += 4099) big[i] = i % 251;
+    const parts: Buffer[] = [];
+    writeFrame({ write: (b: Buffer) => parts.push(b) }, { op: 'put', id: 9 }, [big, Buffer.from('tail')]);
+    expect(parts.length).to.be.greaterThan(1);
+    expect(parts.some((p) => p === big)).to.equal(true); // not copied
+    const dec = new FrameDecoder();
+    const got = [];
+    const wire = Buffer.concat(parts);
+    for (let at = 0; at < wire.length; at += 65536) got.push(...dec.push(wire.subarray(at, at + 65536)));
+    expect(got).to.have.length(1);
+    expect(got[0].header).to.deep.equal({ op: 'put', id: 9 });
+    expect(got[0].bufs[0].equals(big)).to.equal(true);
+    expect(got[0].bufs[1].toString()).to.equal('tail');
   });
 
   it('rejects a corrupt stream instead of reading garbage', () => {
