@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, chmodSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The default ControlPersist: seconds an unused connection is kept (Ansible's ssh_args: 60s). */
@@ -46,9 +46,11 @@ let rootCache: { root: string; fromDist: boolean } | undefined;
 /** The install root (the directory with bin/tsplay.js) and whether this code runs from dist/. */
 export function installRoot(): { root: string; fromDist: boolean } {
   if (rootCache) return rootCache;
-  let d = dirname(fileURLToPath(import.meta.url));
+  const self = fileURLToPath(import.meta.url);
+  let d = dirname(self);
   for (let i = 0; i < 8 && !existsSync(join(d, 'bin', 'tsplay.js')); i++) d = dirname(d);
-  const fromDist = /[/\\]dist[/\\]engine[/\\]/.test(fileURLToPath(import.meta.url));
+  // dist/ is a bundle (dist/tsplay.js + chunks): this code runs from dist when its file is under it
+  const fromDist = self.startsWith(join(d, 'dist') + sep);
   return (rootCache = { root: d, fromDist });
 }
 
