@@ -118,6 +118,7 @@ export class ConnectionPool {
         this.hooks.debug?.(`<${host}> connection keeper not used: ${r.fallback}; connecting directly`);
         return undefined;
       }
+      for (const n of r.notes) this.hooks.log?.(n);
       return new MuxConnection(host, client, r.cid, this.hooks);
     } catch (e) {
       if (e instanceof KeeperGoneError) {

@@ -192,7 +192,7 @@ describe('lab: connection persistence (connection keeper)', function () {
     expect(cpFiles(home, '.pid')).to.deep.equal([]);
   });
 
-  it('a changed host key and an authentication failure read exactly as without the keeper', async () => {
+  it('a changed host key, an authentication failure and an encrypted key (direct fallback) read exactly as without the keeper', async () => {
     const home = newHome();
     const real = readFileSync(lab.knownHostsPath, 'utf8');
     const h1ip = lab.hosts.find((x) => x.name === 'h1')!.ip;
@@ -202,11 +202,14 @@ describe('lab: connection persistence (connection keeper)', function () {
     const kh = join(work, 'forged_known_hosts');
     writeFileSync(kh, forged);
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(work, 'stranger')]);
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'key-pass-phrase', '-f', join(work, 'locked')]);
     const pb = playbook('err.yml', '    - command: "true"\n');
     const lines = (o: Out) => (o.stdout + o.stderr).split('\n').filter((l) => /UNREACHABLE|fatal|ERROR/.test(l)).join('\n');
     const cases = [
       inventory('forged.ini', `[lab]\n${hostLine('h1')}\n${labVars(kh)}`),
       inventory('badkey.ini', `[lab]\n${hostLine('h1').replace(lab.keyPath, join(work, 'stranger'))}\n${labVars(lab.knownHostsPath)}`),
+      // an encrypted key: the keeper cannot ask for the passphrase, the run connects directly (and, without a TTY, fails as before)
+      inventory('locked.ini', `[lab]\n${hostLine('h1').replace(lab.keyPath, join(work, 'locked'))}\n${labVars(lab.knownHostsPath)}`),
     ];
     for (const inv of cases) {
       const kept = await tsplay([pb, '-i', inv], home);
@@ -218,6 +221,24 @@ describe('lab: connection persistence (connection keeper)', function () {
     }
     expect(lines(await tsplay([pb, '-i', cases[0]], home))).to.match(/host key for .* has CHANGED/);
     expect(lines(await tsplay([pb, '-i', cases[1]], home))).to.match(/authentication failed for user root/);
+    expect(lines(await tsplay([pb, '-i', cases[2]], home))).to.match(/is encrypted and there is no terminal to ask for its passphrase/);
+  });
+
+  it('known_hosts accept-new through the keeper: the key is recorded and the note is shown (-v), as without it', async () => {
+    const home = newHome();
+    const pb = playbook('acc.yml', '    - command: "true"\n');
+    const notes: string[] = [];
+    for (const persist of ['60', '0']) {
+      const kh = join(work, `accept-new-${persist}`);
+      writeFileSync(kh, '');
+      const inv = inventory(`acc-${persist}.ini`, `[lab]\n${hostLine('h2')}\n[lab:vars]\nansible_ssh_common_args='-o UserKnownHostsFile=${kh} -o StrictHostKeyChecking=accept-new'\n`);
+      const r = await tsplay([pb, '-i', inv, '-v'], home, { TSPLAY_SSH_PERSIST: persist });
+      expect(r.rc, r.stdout + r.stderr).to.equal(0);
+      expect(readFileSync(kh, 'utf8')).to.match(/ssh-ed25519|ecdsa|ssh-rsa/);
+      notes.push((r.stdout + r.stderr).split('\n').filter((l) => l.includes('added host key')).join('\n').replace(kh, 'KH'));
+    }
+    expect(notes[0]).to.include('added host key for h2');
+    expect(notes[0]).to.equal(notes[1]);
   });
 
   it('become with a sudo password works through the keeper; the password is in no log or output', async () => {

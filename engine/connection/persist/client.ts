@@ -169,14 +169,16 @@ export class MuxClient {
   }
 
   /**
-   * Open (or reuse) the keeper's connection for `params`. Resolves the connection id, or
+   * Open (or reuse) the keeper's connection for `params`. Resolves the connection id and the
+   * notes made while connecting (known_hosts accept-new), or
    * `{ fallback }` when this host must be connected directly. Rejects like SshConnection.connect.
    */
-  async connectHost(params: ConnParams, persistMs: number): Promise<{ cid: string } | { fallback: string }> {
+  async connectHost(params: ConnParams, persistMs: number): Promise<{ cid: string; notes: string[] } | { fallback: string }> {
     const f = await this.request({ op: 'connect', params, persistMs: Number.isFinite(persistMs) ? persistMs : -1 });
     const h = f.header as Reply;
     if (h.op === 'fallback') return { fallback: h.reason };
-    return { cid: (h as { cid?: string }).cid ?? '' };
+    const okh = h as { cid?: string; notes?: string[] };
+    return { cid: okh.cid ?? '', notes: okh.notes ?? [] };
   }
 
   /** Disconnect from the keeper (it keeps its ssh connections). */

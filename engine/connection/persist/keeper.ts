@@ -40,6 +40,8 @@ interface Entry {
   refs: Set<Client>;
   persistMs: number;
   timer?: NodeJS.Timeout;
+  /** notes of the connection (accept-new), most recent last; connect replies carry the new ones */
+  notes: string[];
 }
 
 /** One connected run. */
@@ -190,10 +192,12 @@ class Keeper {
           throw new Error(NEEDS_PASSPHRASE);
         },
         log: (msg) => {
+          entry!.notes.push(msg);
+          if (entry!.notes.length > 100) entry!.notes.splice(0, 50);
           for (const c of entry!.refs) this.send(c, { op: 'log', cid, msg });
         },
       });
-      entry = { cid, host: params.host, conn, refs: new Set(), persistMs };
+      entry = { cid, host: params.host, conn, refs: new Set(), persistMs, notes: [] };
       this.entries.set(cid, entry);
     }
     const e = entry;
@@ -201,10 +205,12 @@ class Keeper {
     e.refs.add(client);
     if (e.timer) clearTimeout(e.timer);
     e.timer = undefined;
+    const seen = e.notes.length;
     try {
       if (!e.conn.isAlive) await this.handshakes(() => e.conn.connect());
       if (client.closed) return;
-      this.send(client, { op: 'ok', id, cid });
+      // notes made while connecting reach the client with the answer (it routes `log` by cid only after it)
+      this.send(client, { op: 'ok', id, cid, notes: e.notes.slice(seen) });
     } catch (err) {
       e.refs.delete(client);
       if (e.refs.size === 0) this.forget(e);

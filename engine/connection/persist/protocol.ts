@@ -4,7 +4,7 @@
  * (or `fallback` for connect: use a direct connection). `log` messages are unsolicited.
  *
  *   hello   {v}                                   -> ok {pid}
- *   connect {params, persistMs}                   -> ok {cid} | error | fallback {reason}
+ *   connect {params, persistMs}                   -> ok {cid, notes} | error | fallback {reason}
  *   run     {cid, command, opts}  [stdin]          -> ok {rc} [stdout, stderr]
  *   put     {cid, path, opts}     [content]        -> ok
  *   get     {cid, path, become?}                   -> ok [content]
@@ -37,7 +37,7 @@ export type Request =
 
 /** Keeper -> client headers. */
 export type Reply =
-  | { op: 'ok'; id: number; pid?: number; v?: number; cid?: string; rc?: number }
+  | { op: 'ok'; id: number; pid?: number; v?: number; cid?: string; rc?: number; notes?: string[] }
   | { op: 'error'; id: number; error: import('./errcodec.ts').WireError }
   | { op: 'fallback'; id: number; reason: string }
   | { op: 'log'; cid: string; msg: string };
