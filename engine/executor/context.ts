@@ -93,7 +93,7 @@ export interface WalkScope {
   extra?: Record<string, unknown>;
   /** Role of an include_role (overrides the node's role for variable layers). */
   role?: RoleInfo;
-  /** Files of the dynamic includes we are nested in, outermost first (recursion guard). */
+  /** Files (include_tasks) and `role NAME` entries (include_role) of the dynamic includes we are nested in, outermost first (recursion guard). */
   includeChain?: string[];
 }
 

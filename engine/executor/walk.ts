@@ -383,18 +383,15 @@ async function runInclude(pr: PlayRun, node: IncludeNode, hosts: string[], scope
     try {
       if (node.what === 'include_tasks') {
         const file = resolveTaskFile(node, g.target);
-        const chain = [...(scope.includeChain ?? []), file];
-        if (chain.length > MAX_INCLUDE_DEPTH) {
-          const seen = chain.slice(-4).map((f) => basename(f)).join(' -> ');
-          throw new TsplayError(`include_tasks nested more than ${MAX_INCLUDE_DEPTH} levels deep (endless recursion? ... ${seen})`, node.pos);
-        }
+        const chain = includeChain(scope, file, node);
         const nodes = svc.loadTaskFile(file, node);
         await walk(pr, nodes, g.hosts, { ...scope, includeChain: chain, includeParams: { ...scope.includeParams, ...g.params } });
       } else {
+        const chain = includeChain(scope, `role ${g.target}${node.from?.tasks ? ` (${node.from.tasks})` : ''}`, node);
         const loaded = svc.loadRoleForInclude(g.target, node.from, node);
         for (const h of g.hosts) emit({ type: 'include', file: loaded.role.path, host: h });
         pr.notes.addHandlers(loaded.handlers);
-        await walk(pr, loaded.nodes, g.hosts, { ...scope, role: undefined, includeParams: { ...scope.includeParams, ...g.params } });
+        await walk(pr, loaded.nodes, g.hosts, { ...scope, role: undefined, includeChain: chain, includeParams: { ...scope.includeParams, ...g.params } });
       }
     } catch (e) {
       const msg = e instanceof Error ? (e as Error & { oneLine?: () => string }).oneLine?.() ?? e.message : String(e);
@@ -407,8 +404,24 @@ async function runInclude(pr: PlayRun, node: IncludeNode, hosts: string[], scope
   }
 }
 
-/** Nesting limit of dynamic include_tasks: deeper is endless recursion (Ansible would loop forever). */
-const MAX_INCLUDE_DEPTH = 100;
+/** Nesting limit of dynamic includes (include_tasks and include_role together): deeper is endless recursion. */
+export const MAX_INCLUDE_DEPTH = 100;
+
+/**
+ * The include chain with `entry` (a task file, or `role NAME`) appended; throws the one-line
+ * recursion error at the include's file:line when it gets deeper than MAX_INCLUDE_DEPTH.
+ * include_tasks and include_role share the chain, so mixed recursion (a role whose tasks file
+ * includes the role again) is caught too. Ansible: endless loop (include_tasks) or a Python
+ * RecursionError (include_role); a recursion that stops (a `when:` on a counter) still runs.
+ */
+function includeChain(scope: WalkScope, entry: string, node: IncludeNode): string[] {
+  const chain = [...(scope.includeChain ?? []), entry];
+  if (chain.length > MAX_INCLUDE_DEPTH) {
+    const seen = chain.slice(-4).map((f) => (f.startsWith('role ') ? f : basename(f))).join(' -> ');
+    throw new TsplayError(`${node.what} nested more than ${MAX_INCLUDE_DEPTH} levels deep (endless recursion? ... ${seen})`, node.pos);
+  }
+  return chain;
+}
 
 function resolveTaskFile(node: IncludeNode, target: string): string {
   if (isAbsolute(target)) return target;

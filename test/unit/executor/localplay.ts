@@ -1,0 +1,70 @@
+/**
+ * Test helper: run a playbook text on controller-local hosts (ansible_connection=local, a real
+ * LocalConnection, no mocks) through the real loader, executor and variable store, and collect
+ * the events. Files are written to a fresh temp dir.
+ */
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import type { RunEvent, HostStats } from '../../../engine/types.ts';
+import { loadInventory } from '../../../engine/inventory/index.ts';
+import { loadPlaybook } from '../../../engine/playbook/load.ts';
+import { realServices, inventoryAdapter, loaderOptions } from '../../../engine/executor/wire.ts';
+import { createRun, runPlaybook } from '../../../engine/executor/run.ts';
+import type { RunConfig } from '../../../engine/executor/context.ts';
+
+/** What a local run produced. */
+export interface LocalRun {
+  code: number;
+  events: RunEvent[];
+  stats: Record<string, HostStats>;
+  /** debug messages per host (final results of debug tasks, in order). */
+  msgs: Record<string, unknown[]>;
+  /** one-line error messages of failed results, per host */
+  failures: Record<string, string[]>;
+  dir: string;
+}
+
+/** Default inventory: two local hosts in group web. */
+export const LOCAL_INV = '[web]\nw1 ansible_connection=local\nw2 ansible_connection=local\n';
+
+/** Run `yaml` (the playbook) with `files` beside it. */
+export async function localPlay(
+  yaml: string,
+  opts: { files?: Record<string, string>; inv?: string; extraVars?: Record<string, unknown>; cfg?: Partial<RunConfig> } = {},
+): Promise<LocalRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'tsp-h4-'));
+  writeFileSync(join(dir, 'hosts.ini'), opts.inv ?? LOCAL_INV);
+  writeFileSync(join(dir, 'site.yml'), yaml);
+  for (const [f, text] of Object.entries(opts.files ?? {})) {
+    mkdirSync(dirname(join(dir, f)), { recursive: true });
+    writeFileSync(join(dir, f), text);
+  }
+  const inv = loadInventory([join(dir, 'hosts.ini')]);
+  const lo = loaderOptions([], dir);
+  const pb = loadPlaybook(join(dir, 'site.yml'), lo);
+  const events: RunEvent[] = [];
+  const svc = realServices({ cli: {}, loader: lo });
+  const input = {
+    playbook: pb,
+    cfg: {
+      check: false, diff: false, forks: 5, tags: { only: [], skip: [] }, step: false, forceHandlers: false, verbosity: 0,
+      playbookDir: dir, libraryDirs: [], ...opts.cfg,
+    },
+    inv: inventoryAdapter(inv, undefined, dir),
+    svc,
+    emit: (e: RunEvent) => events.push(e),
+    extraVars: opts.extraVars ?? {},
+  };
+  const run = createRun(input);
+  const out = await runPlaybook(run, input);
+  await svc.closeAll();
+  const msgs: Record<string, unknown[]> = {};
+  const failures: Record<string, string[]> = {};
+  for (const e of events) {
+    if (e.type !== 'host_result' || e.item !== undefined) continue;
+    if (e.task.action === 'debug' && e.status === 'ok' && !Array.isArray(e.result.results)) (msgs[e.host] ??= []).push(e.result.msg);
+    if (e.status === 'failed') (failures[e.host] ??= []).push(String(e.result.msg));
+  }
+  return { code: out.exitCode, events, stats: out.stats, msgs, failures, dir };
+}
