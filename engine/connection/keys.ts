@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import ssh2 from 'ssh2';
 import { TsplayError } from '../types.ts';
-import { promptHidden } from './prompt.ts';
+import { promptHidden } from '../prompt.ts';
 
 const { utils } = ssh2;
 
