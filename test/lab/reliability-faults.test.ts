@@ -6,7 +6,7 @@
  * Faults are injected inside the hosts with labExec (nsenter, no ssh).
  */
 import { expect } from 'chai';
-import { mkdtempSync, writeFileSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, existsSync, rmSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
@@ -24,6 +24,15 @@ describe('reliability: faults on lab hosts (tsp-rel)', function () {
   let home: string;
   let survived = 0;
   const env = () => ({ TSPLAY_HOME: home });
+  /** Stop the connection keepers the runs started (docs/cli.md, "Connection persistence"): only the pids in their pid files. */
+  const stopKeepers = async () => {
+    const cp = join(home, 'cp');
+    const pids = existsSync(cp) ? readdirSync(cp).filter((f) => f.endsWith('.pid')).map((f) => Number(readFileSync(join(cp, f), 'utf8').trim())).filter((p) => p > 1) : [];
+    for (const p of pids) {
+      try { process.kill(p, 'SIGTERM'); } catch { /* gone */ }
+    }
+    await waitFor(async () => pids.every((p) => { try { process.kill(p, 0); return false; } catch { return true; } }), 5_000);
+  };
   const inHost = async (host: string, cmd: string) => (await labExec(LAB, host, cmd, { timeoutMs: 30_000 })) as { rc: number; stdout: string; stderr: string };
   const play = (name: string, text: string) => {
     const p = join(dir, name);
@@ -45,6 +54,7 @@ describe('reliability: faults on lab hosts (tsp-rel)', function () {
   after(async function () {
     this.timeout(120_000);
     recordFigure('faults_survived', survived, 'faults injected on lab hosts and survived with nothing lost (reliability-faults.test.ts)');
+    if (home) await stopKeepers();
     if (dir) rmSync(dir, { recursive: true, force: true });
     await teardownLab(LAB);
   });
@@ -131,6 +141,10 @@ describe('reliability: faults on lab hosts (tsp-rel)', function () {
     expect(r!.stderr).to.not.match(/^\s+at /m);
     for (const h of ['h1', 'h4']) {
       expect(await waitFor(async () => (await inHost(h, 'pgrep -fx "sleep 61"')).rc !== 0, 10_000), `sleep 61 still runs on ${h}`).to.equal(true);
+    }
+    // the run's connections are kept by the connection keeper (ControlPersist-like); once it is stopped, none remains
+    await stopKeepers();
+    for (const h of ['h1', 'h4']) {
       // connections closed: no sshd session process for root remains
       expect(await waitFor(async () => !/sshd: root/.test((await inHost(h, 'ps -eo args')).stdout), 10_000), `an ssh session is still open on ${h}`).to.equal(true);
     }
@@ -275,6 +289,8 @@ describe('reliability: faults on lab hosts (tsp-rel)', function () {
     expect((await tsplay(['run', 'h4', '-i', strict, '-a', 'true'], { env: env() })).rc).to.equal(0);
     // regenerate h4's host keys (kept aside, restored afterwards)
     await inHost('h4', 'mkdir -p /root/keybak && cp -a /etc/ssh/ssh_host_* /root/keybak/ && rm -f /etc/ssh/ssh_host_* && ssh-keygen -A >/dev/null && systemctl restart ssh.service');
+    // a kept connection (opened before the change) would still be used, as an OpenSSH ControlPersist master would: stop the keeper
+    await stopKeepers();
     try {
       const newFps = await fp();
       expect(newFps.some((f) => oldFps.includes(f))).to.equal(false);
