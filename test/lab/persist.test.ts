@@ -175,6 +175,23 @@ describe('lab: connection persistence (connection keeper)', function () {
     expect(keeperPid(home)).to.equal(pid);
   });
 
+  it('a connection lost mid-command reads as without the keeper; the next run reconnects through the same keeper', async () => {
+    const home = newHome();
+    const warm = playbook('warm2.yml', '    - command: "true"\n');
+    expect((await tsplay([warm, '-i', lab.inventoryPath], home)).rc).to.equal(0);
+    const pid = keeperPid(home);
+    const pb = playbook('cut.yml', '    - name: long\n      command: sleep 93\n');
+    const run = tsplay([pb, '-i', lab.inventoryPath, '--limit', 'h2'], home);
+    for (let i = 0; i < 60 && (await inHost('h2', 'pgrep -x -f "sleep 93" || echo none')).trim() === 'none'; i++) await new Promise((r) => setTimeout(r, 250));
+    await inHost('h2', "pkill -KILL -f 'sshd: root@nott[y]' || true");
+    const r = await run;
+    expect(r.rc, r.stdout + r.stderr).to.equal(3);
+    expect(r.stdout).to.match(/fatal: \[h2\]: UNREACHABLE! => .*connection to h2 .*lost/);
+    const again = await tsplay([warm, '-i', lab.inventoryPath], home);
+    expect(again.rc, again.stdout + again.stderr).to.equal(0);
+    expect(keeperPid(home)).to.equal(pid);
+  });
+
   it('the keeper closes idle connections after TSPLAY_SSH_PERSIST seconds and then exits', async () => {
     const home = newHome();
     const pb = playbook('idle.yml', '    - command: "true"\n');

@@ -6,6 +6,7 @@ import { decodeError, encodeError } from '../../../engine/connection/persist/err
 import { tagCommand, killScript } from '../../../engine/connection/persist/tag.ts';
 import { persistSeconds } from '../../../engine/connection/persist/paths.ts';
 import { connectionId } from '../../../engine/connection/persist/keeper.ts';
+import { defaultPersistSeconds } from '../../../engine/connection/pool.ts';
 import { OptionsError, ParseError, TsplayError, UnreachableError } from '../../../engine/types.ts';
 import { BecomeError, CommandTimeoutError, RemoteFileError } from '../../../engine/connection/errors.ts';
 import { execFileSync } from 'node:child_process';
@@ -133,6 +134,10 @@ describe('connection keeper: command tagging, settings, identities', () => {
     expect(persistSeconds({ TSPLAY_SSH_PERSIST: '0' })).to.equal(0);
     expect(persistSeconds({ TSPLAY_SSH_PERSIST: 'no' })).to.equal(0);
     expect(persistSeconds({ TSPLAY_SSH_PERSIST: 'soon' })).to.equal(60);
+  });
+
+  it('library use (not the tsplay CLI) connects directly by default', () => {
+    expect(defaultPersistSeconds()).to.equal(0);
   });
 
   it('a kept connection is shared only by identical connection parameters (user, key, password...)', () => {
