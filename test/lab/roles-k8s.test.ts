@@ -343,9 +343,10 @@ describe('lab: Kubernetes roles on 5 hosts (inventory/lab.ini, k8s_binaries: non
     const kc = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
     if (kc.status !== 0) throw new Error('kubectl is not installed on the controller');
     const check = (path: string, user: string) => {
-      // --request-timeout: a kubectl dispatcher (Google Cloud SDK's) probes the server's version
-      // first; the lab's VIP answers with haproxy and no apiserver, so without it each call waits 5 s
-      const r = spawnSync('kubectl', ['config', 'view', '--request-timeout=1s', '--kubeconfig', path, '-o', 'jsonpath={.clusters[0].cluster.server} {.users[0].name} {.current-context}'], { encoding: 'utf8' });
+      // `config view` never needs the server, but a kubectl dispatcher (Google Cloud SDK's, this
+      // machine's kubectl) probes its version first; the lab's VIP answers with haproxy and no
+      // apiserver, so each call waited 5 s. A proxy on a closed local port fails that probe at once.
+      const r = spawnSync('kubectl', ['config', 'view', '--kubeconfig', path, '-o', 'jsonpath={.clusters[0].cluster.server} {.users[0].name} {.current-context}'], { encoding: 'utf8', env: { ...process.env, HTTPS_PROXY: 'http://127.0.0.1:9', https_proxy: 'http://127.0.0.1:9' } });
       expect(r.status, r.stderr).to.equal(0);
       expect(r.stdout).to.equal(`https://${lab.vip}:16443 ${user} ${user}@kubernetes`);
     };
