@@ -1,7 +1,9 @@
 /**
- * SshConnection: ONE persistent ssh2 connection per host, reused by every task; one exec
- * channel per command (concurrent channels allowed, at most `MAX_CHANNELS` at once, below
- * sshd's MaxSessions). Host keys are checked against known_hosts (see knownhosts.ts);
+ * SshConnection: ONE persistent ssh2 connection per host, reused by every task. Commands run in
+ * long-lived shell sessions (session.ts: one write per command, no new channel or sshd session
+ * process), up to `MAX_SESSIONS` of them at once; commands a session cannot carry (a pty, a
+ * become password to type, stdin under become) and any beyond that run on an exec channel of
+ * their own (at most `MAX_CHANNELS` channels at once, below sshd's MaxSessions). Host keys are checked against known_hosts (see knownhosts.ts);
  * ProxyJump hops are tunnelled with forwardOut. After the connection drops, the next call
  * reconnects (so a re-run or a later task converges).
  */
@@ -16,6 +18,8 @@ import { prepareCommand } from './become.ts';
 import { drive, prepareRun, withTimeout, type ProcHandle, type RawResult } from './driver.ts';
 import { putFileScript, getFileCommand, failureReason } from './files.ts';
 import { RemoteFileError } from './errors.ts';
+import { ShellSession, SessionEndedError } from './session.ts';
+import type { WrappedCommand } from './become.ts';
 import { hostKeyVerifier } from './hostverify.ts';
 import { loadKeys } from './keys.ts';
 
@@ -23,6 +27,9 @@ const { Client } = ssh2;
 
 /** Concurrent exec channels per connection (OpenSSH's MaxSessions defaults to 10). */
 export const MAX_CHANNELS = 8;
+
+/** Shell sessions kept open per connection (TSPLAY_SSH_SESSIONS=0: none, one exec channel per command). */
+export const MAX_SESSIONS = 4;
 
 /** Hooks the caller may supply (tests, the CLI). */
 export interface SshHooks {
@@ -104,6 +111,14 @@ export class SshConnection implements Connection {
   private lastError?: string;
   private readonly limit = pLimit(MAX_CHANNELS);
   private readonly active = new Set<ActiveCommand>();
+  /** Open shell sessions (idle or busy) on the current transport. */
+  private sessions: ShellSession[] = [];
+  /** Sessions being opened. */
+  private sessionsOpening = 0;
+  /** Exec channels in use (counted so idle sessions can make room below MaxSessions). */
+  private execChannels = 0;
+  /** Sessions switched off (by TSPLAY_SSH_SESSIONS=0, or a login shell that cannot run the loop). */
+  private sessionsOff = process.env.TSPLAY_SSH_SESSIONS === '0';
   /** Number of times a transport was established (1 unless it dropped and reconnected). */
   connectCount = 0;
 
@@ -391,9 +406,111 @@ export class SshConnection implements Connection {
     const { stdin, wrapped } = prepareRun(this.host, command, opts, this.hooks.onCommand);
     return this.limit(async () => {
       await this.connect();
-      const proc = await this.openChannel(wrapped.command, wrapped.pty, { become: opts.become });
-      return drive(proc, wrapped, { host: this.host, stdin, timeoutMs: opts.timeoutMs });
+      if (this.sessionFits(wrapped, stdin)) {
+        const r = await this.runInSession(wrapped, stdin, opts);
+        if (r) return r;
+      }
+      this.makeRoomForChannel();
+      this.execChannels++;
+      try {
+        const proc = await this.openChannel(wrapped.command, wrapped.pty, { become: opts.become });
+        return await drive(proc, wrapped, { host: this.host, stdin, timeoutMs: opts.timeoutMs });
+      } finally {
+        this.execChannels--;
+      }
     });
+  }
+
+  /** Can a shell session carry this command? (no pty, no password to type, no stdin under become) */
+  private sessionFits(w: WrappedCommand, stdin: Buffer | undefined): boolean {
+    if (this.sessionsOff || w.pty || !this.client) return false;
+    return !w.become || (w.become.password === undefined && !stdin?.length);
+  }
+
+  /** Close an idle session when an exec channel would otherwise exceed MAX_CHANNELS. */
+  private makeRoomForChannel(): void {
+    this.sessions = this.sessions.filter((s) => s.alive);
+    if (this.sessions.length + this.sessionsOpening + this.execChannels < MAX_CHANNELS) return;
+    this.sessions.find((s) => s.idle)?.discard();
+  }
+
+  /** An idle session (marked busy by the caller's start()), a new one, or undefined. */
+  private async takeSession(): Promise<ShellSession | undefined> {
+    this.sessions = this.sessions.filter((s) => s.alive);
+    const idle = this.sessions.find((s) => s.idle);
+    if (idle) {
+      idle.reserve(); // concurrent callers must not pick it before start()
+      return idle;
+    }
+    if (this.sessions.length + this.sessionsOpening >= MAX_SESSIONS) return undefined;
+    const client = this.client;
+    if (!client || !this.alive) return undefined;
+    this.sessionsOpening++;
+    try {
+      const s = await ShellSession.open(client);
+      s.reserve();
+      if (this.client !== client) {
+        s.discard();
+        return undefined;
+      }
+      return s;
+    } catch {
+      return undefined; // no channel now (MaxSessions): an exec channel will retry
+    } finally {
+      this.sessionsOpening--;
+    }
+  }
+
+  /**
+   * Run a command in a shell session. Resolves undefined when no session could take it (the
+   * caller uses an exec channel); a session that never started switches sessions off.
+   */
+  private async runInSession(wrapped: WrappedCommand, stdin: Buffer | undefined, opts: ExecOptions): Promise<RawResult | undefined> {
+    const s = await this.takeSession();
+    if (!s) return undefined;
+    const proc = s.start(wrapped.command, stdin);
+    if (!this.sessions.includes(s)) this.sessions.push(s);
+    let failCb: ((e: Error) => void) | undefined;
+    const entry: ActiveCommand = { fail: (e) => failCb?.(e), become: opts.become };
+    this.active.add(entry);
+    proc.onPid((pid) => {
+      entry.pid = pid;
+    });
+    proc.onFail((e) => failCb?.(e));
+    const handle: ProcHandle = {
+      stdin: proc.stdin,
+      stdout: proc.stdout,
+      stderr: proc.stderr,
+      onExit: (cb) =>
+        proc.onExit((code, signal) => {
+          // close() killed it: like an exec channel, the command did not complete
+          if (this.closedByUser) failCb?.(this.unreachable(`connection to ${this.host} was closed while a command was running`));
+          else cb(code, signal);
+        }),
+      onFail: (cb) => {
+        failCb = cb;
+      },
+      kill: (o) => {
+        this.active.delete(entry);
+        if (entry.pid && !this.closedByUser) void this.killTrees([o?.authenticated === false ? { ...entry, become: undefined } : entry]);
+        proc.kill();
+      },
+    };
+    try {
+      return await drive(handle, wrapped, { host: this.host, timeoutMs: opts.timeoutMs });
+    } catch (e) {
+      if (!(e instanceof SessionEndedError)) throw e;
+      if (!e.ready && this.alive) {
+        this.sessionsOff = true; // the login shell could not run the loop: exec channels only
+        return undefined;
+      }
+      // like an exec channel closing without an exit status: the transport went away
+      await new Promise((r) => setTimeout(r, 20));
+      const why = this.closedByUser ? `connection to ${this.host} was closed while a command was running` : `connection to ${this.host} lost while running a command${this.lastError ? `: ${this.lastError}` : ''}`;
+      throw this.unreachable(why);
+    } finally {
+      this.active.delete(entry);
+    }
   }
 
   /** Run now, outside the channel limit (kill helpers must not wait behind what they kill). */
@@ -424,6 +541,8 @@ export class SshConnection implements Connection {
 
   private teardown(): void {
     this.alive = false;
+    for (const s of this.sessions) s.discard();
+    this.sessions = [];
     try {
       this.client?.end();
     } catch { /* ignore */ }

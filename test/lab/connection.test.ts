@@ -125,6 +125,25 @@ describe('lab: SSH connection layer', function () {
       rs.forEach((r, i) => expect(r, `command ${i}`).to.deep.equal({ rc: i % 3, stdout: `out${i}\n`, stderr: `err${i}\n` }));
     });
 
+    it('sequential commands run in ONE long-lived shell session; TSPLAY_SSH_SESSIONS=0 gives one exec channel each', async () => {
+      // in a session, every command is a subshell of the same loop ($$ is the loop's pid)
+      const loops = new Set<string>();
+      for (let i = 0; i < 10; i++) loops.add((await c.exec('echo $$')).stdout);
+      expect(loops.size).to.equal(1);
+      // and it runs under /bin/sh, like Ansible's `/bin/sh -c`
+      expect((await c.exec('readlink /proc/$$/exe')).stdout.trim()).to.equal((await c.exec('readlink -f /bin/sh')).stdout.trim());
+      process.env.TSPLAY_SSH_SESSIONS = '0';
+      try {
+        const e = await open(params('h1'));
+        const pids = new Set<string>();
+        for (let i = 0; i < 5; i++) pids.add((await e.exec('echo $$')).stdout);
+        expect(pids.size).to.equal(5);
+        await e.close();
+      } finally {
+        delete process.env.TSPLAY_SSH_SESSIONS;
+      }
+    });
+
     it('concurrent channels really run in parallel', async () => {
       const t0 = Date.now();
       const rs = await Promise.all(Array.from({ length: 6 }, (_, i) => c.exec(`sleep 1; echo ${i}`)));
