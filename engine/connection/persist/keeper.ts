@@ -126,6 +126,8 @@ class Keeper {
   private async handle(client: Client, f: Frame): Promise<void> {
     const req = f.header as unknown as Request;
     const id = req.id;
+    // a request that was still queued when its client went away is not started
+    if (client.closed) return;
     try {
       switch (req.op) {
         case 'hello':
