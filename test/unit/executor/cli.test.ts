@@ -54,7 +54,7 @@ describe('tsplay PLAYBOOK (process, local hosts)', function () {
       '\nplaybook: site.yml\n\n  play #1 (web): demo\tTAGS: [play]\n    pattern: [\'web\']\n    hosts (2):\n      w1\n      w2\n    tasks:\n      ok task\tTAGS: [a, play]\n      fail w2\tTAGS: [play]\n      TASK TAGS: [a, play]\n',
     );
   });
-  it('--syntax-check, parse errors (exit 4), bad options (exit 5)', async () => {
+  it('--syntax-check, parse errors (exit 4), bad options (exit 5), a missing playbook (exit 1, as ansible-playbook)', async () => {
     const s = await tsplay(['site.yml', '--syntax-check'], dir);
     expect(s.rc).to.equal(0);
     expect(s.stdout).to.equal('\nplaybook: site.yml\n');
@@ -64,6 +64,8 @@ describe('tsplay PLAYBOOK (process, local hosts)', function () {
     expect(p.stderr.trim().split('\n')).to.have.length(1);
     const o = await tsplay(['site.yml', '--forks', 'many'], dir);
     expect(o.rc).to.equal(5);
-    expect((await tsplay(['missing.yml'], dir)).rc).to.equal(5);
+    const m = await tsplay(['missing.yml'], dir);
+    expect(m.rc).to.equal(1);
+    expect(m.stderr.trim()).to.equal('ERROR! the playbook: missing.yml could not be found');
   });
 });
