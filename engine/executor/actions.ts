@@ -10,6 +10,7 @@ import type { ModuleResult } from '../types.ts';
 import type { TaskNode } from '../playbook/model.ts';
 import type { PlayRun } from './context.ts';
 import { Undefined } from '../expr/values.ts';
+import { withStoredFacts, wrapUnsafe } from '../vars/unsafe.ts';
 
 /** Names of the actions implemented here. */
 export const CONTROLLER_ACTIONS = new Set(['debug', 'set_fact', 'assert', 'fail', 'include_vars', 'setup', 'gather_facts', 'add_host', 'group_by', 'pause', 'set_stats']);
@@ -25,6 +26,8 @@ export interface ActionCall {
   args: Record<string, unknown>;
   /** Raw (untemplated) args, for `that` and `var`. */
   rawArgs: Record<string, unknown>;
+  /** set_fact: the args whose values were templated from unsafe data (stored unsafe). */
+  unsafeKeys?: Set<string>;
   vars: Record<string, unknown>;
   check: boolean;
   /** Become for this task (fact gathering uses it, as Ansible does). */
@@ -93,8 +96,14 @@ function setFact(c: ActionCall): ModuleResult {
     }
   }
   if (Object.keys(facts).length === 0) return { changed: false, failed: true, msg: 'No key/value pairs provided, at least one is required for this action to succeed' };
-  c.pr.run.store.setHostVars(c.host, facts, cacheable);
-  return { changed: false, ansible_facts: facts, ...(cacheable ? { _ansible_facts_cacheable: true } : {}) };
+  // Values templated from unsafe data stay unsafe (Ansible's AnsibleUnsafeText); the result shows them plain.
+  let stored = facts;
+  if (c.unsafeKeys?.size) {
+    stored = { ...facts };
+    for (const k of c.unsafeKeys) if (k in stored) stored[k] = wrapUnsafe(stored[k]);
+  }
+  c.pr.run.store.setHostVars(c.host, stored, cacheable);
+  return withStoredFacts({ changed: false, ansible_facts: facts, ...(cacheable ? { _ansible_facts_cacheable: true } : {}) }, stored);
 }
 
 function assert(c: ActionCall): ModuleResult {

@@ -17,7 +17,8 @@ import { readdirSync, statSync } from 'node:fs';
 import { dirname as pathDirname, basename as pathBasename, join as pathJoin } from 'node:path';
 import { globToRegExp } from '../inventory/fnmatch.ts';
 import { withConnKeywords } from './connvars.ts';
-import { markUnsafe } from '../expr/index.ts';
+import { markUnsafe, trackUnsafe } from '../expr/index.ts';
+import { storedFacts, templateTracked, wrapUnsafe } from '../vars/unsafe.ts';
 
 /** The final outcome of a task on a host. */
 export interface HostOutcome {
@@ -124,7 +125,9 @@ function delegateVars(pr: PlayRun, target: string): Record<string, unknown> {
 async function invoke(pr: PlayRun, task: TaskNode, host: string, vars: Record<string, unknown>): Promise<{ result: ModuleResult; delegatedTo?: string }> {
   const { svc, cfg } = pr.run;
   const opts = { pos: task.pos };
-  const args = dropOmit(pr, svc.templateValue(task.args, vars, opts));
+  // set_fact: each value templated on its own, noting those read from unsafe data (kept unsafe).
+  const tracked = task.action === 'set_fact' && task.args && typeof task.args === 'object' ? templateTracked(task.args, (v) => svc.templateValue(v, vars, opts)) : undefined;
+  const args = dropOmit(pr, tracked ? tracked.args : svc.templateValue(task.args, vars, opts));
   const check = keywordBool(pr, task.checkMode, vars, task) ?? cfg.check;
   const diff = keywordBool(pr, task.diff, vars, task) ?? cfg.diff;
   const findFile = (kind: 'files' | 'templates' | 'vars' | 'tasks', name: string) => findControllerFile(task, cfg.playbookDir, kind, name);
@@ -136,7 +139,7 @@ async function invoke(pr: PlayRun, task: TaskNode, host: string, vars: Record<st
   if (CONTROLLER_ACTIONS.has(task.action)) {
     const target = delegatedTo && (task.action === 'setup' || task.action === 'gather_facts') ? delegatedTo : host;
     const become = task.action === 'setup' || task.action === 'gather_facts' ? resolveBecome(task, vars, cliBecome) : undefined;
-    const result = await runAction({ pr, task, host: target, args, rawArgs: task.args, vars, check, findFile, become });
+    const result = await runAction({ pr, task, host: target, args, rawArgs: task.args, vars, check, findFile, become, unsafeKeys: tracked?.unsafe });
     return { result, delegatedTo };
   }
   const libDirs = task.role?.libraryDir ? [task.role.libraryDir, ...cfg.libraryDirs] : cfg.libraryDirs;
@@ -286,8 +289,12 @@ export async function runTaskOnHost(pr: PlayRun, task: TaskNode, host: string, s
     ignoreUnreachable = keywordBool(pr, task.ignoreUnreachable, vars, task) ?? false;
     if (task.loop) {
       let items: unknown[];
+      let loopUnsafe = false;
       try {
-        items = expandLoop(task.loop.kind, svc.templateValue(task.loop.value, vars, opts));
+        // Items from unsafe data (a registered stdout_lines) stay unsafe: `{{ item }}` is not templated again.
+        const t = trackUnsafe(() => svc.templateValue(task.loop!.value, vars, opts));
+        loopUnsafe = t.unsafe;
+        items = expandLoop(task.loop.kind, t.value);
         if (task.loop.kind === 'fileglob') items = items.flatMap((p) => fileglob(String(p), (n) => findControllerFile(task, pr.run.cfg.playbookDir, 'files', n)));
       } catch (e) {
         if (e instanceof TsplayError) throw e;
@@ -298,6 +305,7 @@ export async function runTaskOnHost(pr: PlayRun, task: TaskNode, host: string, s
       for (let i = 0; i < items.length; i++) {
         if (pr.run.interrupted) break;
         const iv = itemVars(items, i, lc);
+        if (loopUnsafe) iv[lc?.loopVar || 'item'] = wrapUnsafe(items[i]);
         const ivars = Object.assign(Object.create(null) as Record<string, unknown>, vars, iv);
         Object.setPrototypeOf(ivars, Object.prototype);
         const label = lc?.label !== undefined ? svc.templateValue(lc.label, ivars, opts) : items[i];
@@ -323,7 +331,7 @@ export async function runTaskOnHost(pr: PlayRun, task: TaskNode, host: string, s
         st = statusOf(r);
         results.push(r);
         // As Ansible: facts set by one item are visible to the next (set_fact accumulating a list).
-        if ((task.action === 'set_fact' || task.action === 'include_vars') && !r.failed && r.ansible_facts && typeof r.ansible_facts === 'object') Object.assign(vars, r.ansible_facts);
+        if ((task.action === 'set_fact' || task.action === 'include_vars') && !r.failed && r.ansible_facts && typeof r.ansible_facts === 'object') Object.assign(vars, storedFacts(r));
         send(st, r, label, delegatedTo, isIgnored(st));
         if (r.unreachable) break;
         if (lc?.pause && i < items.length - 1) await new Promise((res) => setTimeout(res, Number(lc.pause) * 1000));

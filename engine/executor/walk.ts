@@ -15,6 +15,8 @@ import { isActive, taskInfo, type PlayRun, type WalkScope } from './context.ts';
 import { shouldRunTags } from './tags.ts';
 import { keywordBool, runTaskOnHost, type HostOutcome } from './task.ts';
 import { expandLoop, itemVars } from './loops.ts';
+import { storedFacts, wrapUnsafe } from '../vars/unsafe.ts';
+import { trackUnsafe } from '../expr/index.ts';
 
 /** Walk `nodes` for `hosts` (those still active at each step). */
 export async function walk(pr: PlayRun, nodes: readonly Node[], hosts: readonly string[], scope: WalkScope): Promise<void> {
@@ -170,7 +172,7 @@ export async function runTask(pr: PlayRun, task: TaskNode, hosts: string[], scop
     const [, o] = outcomes[0];
     for (const h of hosts.slice(1)) {
       if (task.register) store.setHostVars(h, { [task.register]: o.result });
-      if (task.action === 'set_fact' && o.result.ansible_facts) store.setHostVars(h, o.result.ansible_facts as Record<string, unknown>);
+      if (task.action === 'set_fact' && o.result.ansible_facts) store.setHostVars(h, storedFacts(o.result)!);
     }
   }
   for (const [h, o] of outcomes) if (!o.interrupted) record(pr, task, h, o, scope);
@@ -352,9 +354,12 @@ async function runInclude(pr: PlayRun, node: IncludeNode, hosts: string[], scope
     const role = scope.role ?? node.role;
     const vars = store.taskVars(h, { role, vars: node.vars, includeParams: scope.includeParams, extra: scope.extra });
     try {
-      const items = node.loop ? expandLoop(node.loop.kind, svc.templateValue(node.loop.value, vars, opts)) : [undefined];
+      const looped = node.loop ? trackUnsafe(() => svc.templateValue(node.loop!.value, vars, opts)) : undefined;
+      const items = node.loop ? expandLoop(node.loop.kind, looped!.value) : [undefined];
       for (let i = 0; i < items.length; i++) {
         const iv = node.loop ? itemVars(items, i, node.loopControl) : {};
+        // Items from unsafe data stay unsafe in the included tasks (not templated again).
+        if (looped?.unsafe) iv[node.loopControl?.loopVar || 'item'] = wrapUnsafe(items[i]);
         const v = node.loop ? { ...vars, ...iv } : vars;
         if (!svc.evalCondition(node.when, v, opts)) {
           emit({ type: 'host_result', task: info, host: h, status: 'skipped', result: { changed: false, skipped: true, skip_reason: 'Conditional result was False' }, durationMs: 0 });

@@ -48,6 +48,22 @@ export interface RunState {
   scopeOf: WeakMap<object, Record<string, unknown>>;
   /** Deep-resolved containers, per scope. */
   deep: WeakMap<object, unknown>;
+  /** Set while trackUnsafe() runs: flagged when the evaluation reads unsafe data. */
+  taint?: { unsafe: boolean };
+}
+
+/** The sink evaluations started now report unsafe reads to (see trackUnsafe in index.ts). */
+let taintSink: { unsafe: boolean } | undefined;
+
+/** Run `fn` with `sink` collecting unsafe reads of the evaluations it starts (synchronous). */
+export function withTaintSink<T>(sink: { unsafe: boolean }, fn: () => T): T {
+  const prev = taintSink;
+  taintSink = sink;
+  try {
+    return fn();
+  } finally {
+    taintSink = prev;
+  }
 }
 
 /** The evaluation context of one template string. */
@@ -85,6 +101,7 @@ export function newRun(): RunState {
 
 class Run implements RunState {
   steps = 0;
+  taint = taintSink;
   resolving: RunState['resolving'] = [];
   private _scopeOf?: WeakMap<object, Record<string, unknown>>;
   private _deep?: WeakMap<object, unknown>;

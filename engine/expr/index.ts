@@ -5,7 +5,7 @@
  */
 import { UnsafeText } from '../yaml.ts';
 import { TsplayError } from '../types.ts';
-import { type Ctx, type ExprOptions, makeCtx, newRun } from './context.ts';
+import { type Ctx, type ExprOptions, makeCtx, newRun, withTaintSink } from './context.ts';
 import { ExprError } from './errors.ts';
 import { applyFilter, applyTest, ev, hasMarkers, need, deep, renderIn } from './evaluator.ts';
 import { parseExpression, shortSrc } from './parse.ts';
@@ -35,6 +35,17 @@ function fail(e: unknown, src: string, opts?: ExprOptions): never {
   const x = new ExprError(`error while templating "${shortSrc(src)}": ${(e as any)?.message ?? e}`, opts?.pos);
   x.internal = !(e instanceof RangeError); // RangeError: stack overflow / invalid length on huge input
   throw x;
+}
+
+/**
+ * Run `fn` (synchronous templating calls) and report whether any of them read unsafe data
+ * (registered results, facts, `!unsafe` values), as Ansible's templar marks such results
+ * unsafe (set_fact keeps them from being templated again).
+ */
+export function trackUnsafe<T>(fn: () => T): { value: T; unsafe: boolean } {
+  const sink = { unsafe: false };
+  const value = withTaintSink(sink, fn);
+  return { value, unsafe: sink.unsafe };
 }
 
 /** True when `s` is a string containing `{{`, `{%` or `{#`. */

@@ -74,6 +74,8 @@ function renderVarString(s: string, scope: Record<string, unknown>, ctx: Ctx, na
  * `| default()` and `is defined` still work on it; any other use reports the inner variable.
  */
 export function resolveLeaf(v: unknown, scope: Record<string, unknown>, ctx: Ctx, name: string): unknown {
+  // Reading unsafe data (registered results, facts, !unsafe) taints the result (Ansible's AnsibleContext.unsafe).
+  if (ctx.run.taint && (scope === NO_TEMPLATE || v instanceof UnsafeText || (v !== null && typeof v === 'object' && (v as any)[VARS_SCOPE] === NO_TEMPLATE))) ctx.run.taint.unsafe = true;
   if (typeof v === 'string') {
     if (scope === NO_TEMPLATE || !hasMarkers(v)) return v;
     try {

@@ -63,7 +63,7 @@ export async function localPlay(
   const failures: Record<string, string[]> = {};
   for (const e of events) {
     if (e.type !== 'host_result' || e.item !== undefined) continue;
-    if (e.task.action === 'debug' && e.status === 'ok' && !Array.isArray(e.result.results)) (msgs[e.host] ??= []).push(e.result.msg);
+    if (e.task.action === 'debug' && e.status === 'ok' && 'msg' in e.result && !Array.isArray(e.result.results)) (msgs[e.host] ??= []).push(e.result.msg);
     if (e.status === 'failed') (failures[e.host] ??= []).push(String(e.result.msg));
   }
   return { code: out.exitCode, events, stats: out.stats, msgs, failures, dir };
