@@ -11,6 +11,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bootLab, teardownLab, labExec, type LabInfo } from '../support/lab.ts';
+import { connParamsFor } from '../../engine/connection/params.ts';
+import { MuxClient, MuxConnection } from '../../engine/connection/persist/client.ts';
+import { keeperPaths } from '../../engine/connection/persist/paths.ts';
+import { UnreachableError } from '../../engine/types.ts';
 
 const LAB = 'h2-persist';
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -190,6 +194,35 @@ describe('lab: connection persistence (connection keeper)', function () {
     const again = await tsplay([warm, '-i', lab.inventoryPath], home);
     expect(again.rc, again.stdout + again.stderr).to.equal(0);
     expect(keeperPid(home)).to.equal(pid);
+  });
+
+  it('releasing a connection kills the run\'s commands even when they fill every channel (and the queued ones that start later)', async function () {
+    this.timeout(60_000);
+    const home = newHome();
+    const client = await MuxClient.connect(() => undefined, keeperPaths({ ...process.env, TSPLAY_HOME: home }));
+    expect(client, 'keeper started').to.not.equal(undefined);
+    const ip = lab.hosts.find((x) => x.name === 'h1')!.ip;
+    const params = connParamsFor('h1', { ansible_host: ip, ansible_user: 'root', ansible_ssh_private_key_file: lab.keyPath, ansible_ssh_common_args: `-o UserKnownHostsFile=${lab.knownHostsPath} -o StrictHostKeyChecking=yes` }, {}, { sshConfig: [], env: {} });
+    const r = await client!.connectHost(params, 5000);
+    expect(r).to.have.property('cid');
+    const conn = new MuxConnection('h1', client!, (r as { cid: string }).cid);
+    expect((await conn.exec('echo $TSPLAY_MUX | wc -c')).stdout.trim()).to.equal('25'); // tagged: 24 hex + newline
+    const runs = Array.from({ length: 10 }, (_, i) => conn.exec(`sleep 31${i}`).then(() => undefined, (e: Error) => e));
+    const count = async () => Number((await inHost('h1', "pgrep -c -f '^sleep 31[0-9]$' || true")).trim() || 0);
+    for (let i = 0; i < 60 && (await count()) < 8; i++) await new Promise((res) => setTimeout(res, 250));
+    expect(await count()).to.be.at.least(8);
+    await conn.close();
+    for (const e of await Promise.all(runs)) {
+      expect(e).to.be.instanceOf(UnreachableError);
+      expect(e!.message).to.equal('connection to h1 was closed while a command was running');
+    }
+    let left = -1;
+    for (let i = 0; i < 60 && left !== 0; i++) {
+      await new Promise((res) => setTimeout(res, 250));
+      left = await count();
+    }
+    expect(left, 'sleep 31x left on h1').to.equal(0);
+    client!.close();
   });
 
   it('the keeper closes idle connections after TSPLAY_SSH_PERSIST seconds and then exits', async () => {

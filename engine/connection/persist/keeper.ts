@@ -28,6 +28,8 @@ export const NEEDS_PASSPHRASE = 'tsplay-keeper: key needs a passphrase';
 
 /** How long a keeper with no clients and no connections waits before exiting. */
 const EXIT_GRACE_MS = 300;
+/** A kill still queued on the busy connection after this long goes over a helper connection. */
+const KILL_QUEUE_MS = 3000;
 /** How long a fresh keeper waits for its first client. */
 const FIRST_CLIENT_MS = 15_000;
 
@@ -36,6 +38,7 @@ interface Entry {
   cid: string;
   host: string;
   conn: SshConnection;
+  params: ConnParams;
   /** clients holding it */
   refs: Set<Client>;
   persistMs: number;
@@ -199,7 +202,7 @@ class Keeper {
           for (const c of entry!.refs) this.send(c, { op: 'log', cid, msg });
         },
       });
-      entry = { cid, host: params.host, conn, refs: new Set(), persistMs, notes: [] };
+      entry = { cid, host: params.host, conn, params, refs: new Set(), persistMs, notes: [] };
       this.entries.set(cid, entry);
     }
     const e = entry;
@@ -224,14 +227,38 @@ class Keeper {
 
   /** Kill `client`'s commands on `entry` (same privileges they had) and drop its reference. */
   private async release(client: Client, entry: Entry): Promise<void> {
-    const mine = [...client.running.values()].filter((r) => r.entry === entry);
-    if (mine.length && entry.conn.isAlive) {
-      const groups = new Map<string, BecomeSpec | undefined>();
-      for (const r of mine) groups.set(JSON.stringify(r.become ?? null), r.become);
-      await Promise.allSettled([...groups.values()].map((become) => entry.conn.run(killScript(client.token), { ...(become ? { become } : {}), timeoutMs: 8000 })));
-    }
+    await this.killMine(client, entry);
     entry.refs.delete(client);
     if (entry.refs.size === 0) this.idle(entry);
+    // commands that were still queued (channel limit, reconnect) start later: kill them too
+    void (async () => {
+      for (let i = 0; i < 10 && [...client.running.values()].some((r) => r.entry === entry); i++) {
+        await new Promise((r) => setTimeout(r, 1000));
+        await this.killMine(client, entry);
+      }
+    })();
+  }
+
+  /** One kill pass over `client`'s commands on `entry`, grouped by the become they run with. */
+  private async killMine(client: Client, entry: Entry): Promise<void> {
+    const mine = [...client.running.values()].filter((r) => r.entry === entry);
+    if (!mine.length || !entry.conn.isAlive) return;
+    const groups = new Map<string, BecomeSpec | undefined>();
+    for (const r of mine) groups.set(JSON.stringify(r.become ?? null), r.become);
+    const kill = (conn: SshConnection) => Promise.allSettled([...groups.values()].map((become) => conn.run(killScript(client.token), { ...(become ? { become } : {}), timeoutMs: 8000 })));
+    const main = kill(entry.conn);
+    let timer: NodeJS.Timeout | undefined;
+    const slow = await Promise.race([main.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), KILL_QUEUE_MS)))]);
+    clearTimeout(timer);
+    if (!slow) return;
+    // the connection's channels are all busy (the kill waits behind what it should kill): use a second connection
+    const helper = new SshConnection(entry.params, { passphrase: async () => { throw new Error(NEEDS_PASSPHRASE); } });
+    try {
+      await helper.connect();
+      await kill(helper);
+    } catch { /* nothing more to do */ } finally {
+      void helper.close().catch(() => undefined);
+    }
   }
 
   /** No client holds `entry`: close it after its persist time. */
