@@ -18,6 +18,9 @@
  *   repositories have no runtime packages, no cri-dockerd binary exists on this machine, and lab
  *   hosts are systemd-nspawn containers with read-only cgroups, so no container runtime can run).
  *
+ * etcd_install: package (inventory/group_vars/lab.yml, the README's main job): certs + etcd on h1,
+ * the offline repository's etcd-server healthy over TLS (roles-k8s.test.ts installs etcd from URLs).
+ *
  * RedHat family (the guides' CentOS). The lab hosts are Debian with dnf, rpm and an offline rpm
  * repository (docs/lab.md). The test-only variable `tsplay_test_os_family: RedHat` (group_vars/all.yml:
  * k8s_os_family; package tasks then use dnf) runs the RedHat branches on them:
@@ -179,6 +182,15 @@ describe('lab: Kubernetes roles, docker runtime and RedHat-family branches (2 ho
       expect(rhFail, failMsg(rh)).to.have.length(1);
       expect(rhFail[0]).to.include('docker-ce').and.not.include('docker.io');
     });
+  });
+
+  it('etcd_install: package (the lab default, the README\'s main job): the offline repository\'s etcd healthy over TLS', async () => {
+    // roles-k8s.test.ts installs etcd from URLs; this keeps the package path exercised
+    const r = await tsplay(['playbooks/site.yml', ...inv, '--tags', 'certs,etcd', '--limit', 'h1']);
+    expectClean(r);
+    const ip = lab.hosts.find((h) => h.name === 'h1')!.ip;
+    const out = await sh(lab, 'h1', `dpkg -s etcd-server >/dev/null && systemctl show etcd -p ExecStart --value | grep -o 'path=[^ ]*'; etcdctl --cacert=/etc/kubernetes/pki/ca.pem --cert=/etc/kubernetes/pki/etcd.pem --key=/etc/kubernetes/pki/etcd-key.pem --endpoints=https://${ip}:2379 endpoint health 2>&1`);
+    expect(out).to.include('path=/usr/bin/etcd').and.include(`https://${ip}:2379 is healthy`);
   });
 
   describe('RedHat family (tsplay_test_os_family: RedHat on a Debian host with dnf + rpm)', () => {
