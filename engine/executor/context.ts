@@ -79,6 +79,8 @@ export interface PlayRun {
   stopPlay: boolean;
   /** Ansible's RUN_FAILED_BREAK_PLAY (any_errors_fatal, max_fail_percentage). */
   breakPlay: boolean;
+  /** import_role/include_role instances (BlockNode.roleRun key) -> hosts that ran them (allow_duplicates: false). */
+  roleRuns?: Map<string, Set<string>>;
   /** The last failure (ansible_failed_task / ansible_failed_result in rescue). */
   lastFailure?: { task: Record<string, unknown>; result: Record<string, unknown> };
 }

@@ -121,7 +121,8 @@ export async function runPlay(run: RunCtx, play: Play, playIndex: number, allowe
   }
   run.store.startPlay({ vars: play.vars, roles: play.roleInfos, playHostsAll: hosts, playHosts: hosts, batch: hosts, playName: play.name });
   const varsFiles = loadVarsFiles(run, play, hosts);
-  run.store.startPlay({ vars: play.vars, varsFiles, roles: play.roleInfos, playHostsAll: hosts, playHosts: hosts.slice(), batch: hosts, playName: play.name });
+  // A copy: include_role `public: true` adds roles to it while the play runs.
+  run.store.startPlay({ vars: play.vars, varsFiles, roles: [...play.roleInfos], playHostsAll: hosts, playHosts: hosts.slice(), batch: hosts, playName: play.name });
   const scope = run.store.playScope!;
   const limiter = pLimit(Math.max(1, run.cfg.forks));
   const pr: PlayRun = {

@@ -9,7 +9,8 @@ import { basename, isAbsolute, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import pLimit from 'p-limit';
 import { TsplayError, type ModuleResult, type TaskInfo } from '../types.ts';
-import type { BlockNode, IncludeNode, Node, TaskNode } from '../playbook/model.ts';
+import type { BlockNode, IncludeNode, Node, RoleInfo, TaskNode } from '../playbook/model.ts';
+import { roleRunKey } from '../playbook/role.ts';
 import { countOutcome } from '../report/stats.ts';
 import { isActive, taskInfo, type PlayRun, type WalkScope } from './context.ts';
 import { shouldRunTags } from './tags.ts';
@@ -31,6 +32,27 @@ export async function walk(pr: PlayRun, nodes: readonly Node[], hosts: readonly 
 }
 
 async function runBlock(pr: PlayRun, b: BlockNode, hosts: string[], scope: WalkScope): Promise<void> {
+  if (b.roleRun) {
+    // A role from import_role/include_role: with allow_duplicates: false, hosts that already ran
+    // the same instance skip it (Ansible's Role.has_run); the hosts that get through are recorded.
+    const runs = (pr.roleRuns ??= new Map());
+    let done = runs.get(b.roleRun.key);
+    if (!done) runs.set(b.roleRun.key, (done = new Set()));
+    if (!b.roleRun.allowDuplicates) hosts = hosts.filter((h) => !done!.has(h));
+    if (hosts.length === 0) return;
+    try {
+      return await runBlockBody(pr, b, hosts, scope);
+    } finally {
+      for (const h of hosts) {
+        const s = pr.state.get(h);
+        if (s && !s.failed && !s.unreachable) done.add(h);
+      }
+    }
+  }
+  return runBlockBody(pr, b, hosts, scope);
+}
+
+async function runBlockBody(pr: PlayRun, b: BlockNode, hosts: string[], scope: WalkScope): Promise<void> {
   const rescuable = b.rescue.length > 0;
   const failedBefore = new Set(hosts.filter((h) => pr.state.get(h)?.failed));
   await walk(pr, b.block, hosts, { ...scope, rescuable: rescuable || scope.rescuable });
@@ -396,7 +418,9 @@ async function runInclude(pr: PlayRun, node: IncludeNode, hosts: string[], scope
         const loaded = svc.loadRoleForInclude(g.target, node.from, node);
         for (const h of g.hosts) emit({ type: 'include', file: loaded.role.path, host: h });
         pr.notes.addHandlers(loaded.handlers);
-        await walk(pr, loaded.nodes, g.hosts, { ...scope, role: undefined, includeChain: chain, includeParams: { ...scope.includeParams, ...g.params } });
+        if (node.public) makePublic(pr, loaded.role);
+        const nodes = withRoleRun(loaded.nodes, roleRunKey(loaded.role.path, g.params, node.from), node.allowDuplicates ?? true);
+        await walk(pr, nodes, g.hosts, { ...scope, role: undefined, includeChain: chain, includeParams: { ...scope.includeParams, ...g.params } });
       }
     } catch (e) {
       const msg = e instanceof Error ? (e as Error & { oneLine?: () => string }).oneLine?.() ?? e.message : String(e);
@@ -407,6 +431,24 @@ async function runInclude(pr: PlayRun, node: IncludeNode, hosts: string[], scope
       }
     }
   }
+}
+
+/**
+ * include_role `public: true`: the role's defaults and vars join the play's roles, so every
+ * later task of the play (on every host) sees them, as Ansible appends it to play.roles.
+ */
+function makePublic(pr: PlayRun, role: RoleInfo): void {
+  const ps = pr.run.store.playScope;
+  if (!ps || ps.roles.some((r) => r === role || (r.path === role.path && JSON.stringify([r.defaults, r.vars]) === JSON.stringify([role.defaults, role.vars])))) return;
+  ps.roles.push(role);
+  pr.run.store.invalidate();
+}
+
+/** The include_role's nodes with its role block (the last node; dependencies come first) marked as a role run. */
+function withRoleRun(nodes: Node[], key: string, allowDuplicates: boolean): Node[] {
+  const last = nodes[nodes.length - 1];
+  if (!last || last.kind !== 'block') return nodes;
+  return [...nodes.slice(0, -1), { ...last, roleRun: { key, allowDuplicates } }];
 }
 
 /** Nesting limit of dynamic includes (include_tasks and include_role together): deeper is endless recursion. */

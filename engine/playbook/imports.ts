@@ -48,7 +48,18 @@ export function importTasks(r: Reader, pa: ParsedAction, scope: Scope, st: LoadS
   return loadTasksFrom(path, child, st, pos, 'import_tasks');
 }
 
-function roleArgs(r: Reader, pa: ParsedAction): { name: string; from: IncludeNode['from']; apply?: Record<string, unknown>; allowDuplicates?: boolean } {
+/** A boolean argument of import_role/include_role (YAML bools, yes/no/true/false/on/off/1/0 strings). */
+function boolArg(r: Reader, pa: ParsedAction, arg: string): boolean | undefined {
+  const v = pa.args[arg];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'boolean') return v;
+  const s = String(v).trim().toLowerCase();
+  if (['yes', 'true', 'on', '1', 'y'].includes(s)) return true;
+  if (['no', 'false', 'off', '0', 'n'].includes(s)) return false;
+  r.fail(pa.key, `${pa.action} '${arg}' must be a boolean (true/false), got '${String(v)}'`);
+}
+
+function roleArgs(r: Reader, pa: ParsedAction): { name: string; from: IncludeNode['from']; apply?: Record<string, unknown>; allowDuplicates?: boolean; public?: boolean } {
   for (const k of Object.keys(pa.args)) {
     if (!ROLE_INCLUDE_ARGS.has(k)) r.fail(pa.key, `unknown argument '${k}' for ${pa.action}${didYouMean(nearest(k, ROLE_INCLUDE_ARGS)?.name)}`);
   }
@@ -66,8 +77,7 @@ function roleArgs(r: Reader, pa: ParsedAction): { name: string; from: IncludeNod
     if (!isMap(pa.args.apply)) r.fail(pa.key, `${pa.action} 'apply' must be a mapping of keywords, got ${typeName(pa.args.apply)}`);
     apply = pa.args.apply;
   }
-  const ad = pa.args.allow_duplicates;
-  return { name: name.trim(), from, apply, allowDuplicates: ad === undefined ? undefined : ad === true || ad === 'yes' || ad === 'true' };
+  return { name: name.trim(), from, apply, allowDuplicates: boolArg(r, pa, 'allow_duplicates'), public: boolArg(r, pa, 'public') };
 }
 
 /** import_role: the role expanded now (dependencies first). */
@@ -81,7 +91,8 @@ export function importRole(r: Reader, pa: ParsedAction, scope: Scope, st: LoadSt
   const own = readOwn(r);
   const params = own.vars ?? {};
   delete own.vars;
-  return expandRoleRef({ name: a.name, pos: r.pos(pa.key), own, params, from: a.from, allowDuplicates: a.allowDuplicates }, scope, st);
+  // import_role is always public (its vars/defaults are play-wide from the start), as Ansible.
+  return expandRoleRef({ name: a.name, pos: r.pos(pa.key), own, params, from: a.from, allowDuplicates: a.allowDuplicates, viaTask: true }, scope, st);
 }
 
 /** include_tasks / include_role: an IncludeNode. */
@@ -115,6 +126,8 @@ export function include(r: Reader, pa: ParsedAction, scope: Scope, st: LoadState
     node.target = a.name;
     if (Object.keys(a.from ?? {}).length) node.from = a.from;
     if (a.apply) node.apply = a.apply;
+    if (a.public !== undefined) node.public = a.public;
+    if (a.allowDuplicates !== undefined) node.allowDuplicates = a.allowDuplicates;
   }
   if (node.apply) {
     const ar = new Reader(node.apply, 'apply', r.pos(pa.key));

@@ -111,6 +111,12 @@ export interface BlockNode extends Inheritable {
   block: Node[];
   rescue: Node[];
   always: Node[];
+  /**
+   * Set on the block of a role run by import_role / include_role: the role instance (path,
+   * params, *_from) and whether it may run again on a host that already ran it
+   * (`allow_duplicates:` of the import/include, default true, as Ansible).
+   */
+  roleRun?: { key: string; allowDuplicates: boolean };
 }
 
 /** include_tasks / include_role / include_vars: expanded per host at run time. */
@@ -125,6 +131,10 @@ export interface IncludeNode extends Inheritable {
   from?: { tasks?: string; vars?: string; defaults?: string; handlers?: string };
   /** `apply:` keywords for the included tasks. */
   apply?: Record<string, unknown>;
+  /** include_role `public:` the role's defaults/vars are visible to the rest of the play after it ran. */
+  public?: boolean;
+  /** include_role `allow_duplicates:` (default true): false skips hosts that already ran the same role instance. */
+  allowDuplicates?: boolean;
   /**
    * Conditions of the enclosing blocks/imports only. The include's own `when` decides whether
    * the include runs; the included tasks do not inherit it (Ansible's dynamic include semantics).

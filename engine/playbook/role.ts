@@ -26,6 +26,12 @@ export interface RoleRef {
   params: Record<string, unknown>;
   from?: IncludeNode['from'];
   allowDuplicates?: boolean;
+  /**
+   * Referenced by an import_role task (not `roles:` or meta dependencies). As Ansible: not
+   * de-duplicated against `roles:`; its own `allow_duplicates` (default true) decides, at run
+   * time per host, against earlier import_role/include_role runs of the same instance.
+   */
+  viaTask?: boolean;
   /** The role whose meta/main.yml lists this one. */
   parentRole?: RoleInfo;
 }
@@ -116,6 +122,15 @@ function sortedJson(v: unknown): string {
 }
 
 /**
+ * The identity of a role instance run by import_role / include_role (Ansible's ROLE_CACHE
+ * entry: role, params/vars, *_from files): a host that ran it skips it again when the
+ * import/include says `allow_duplicates: false`.
+ */
+export function roleRunKey(path: string, params: Record<string, unknown>, from: IncludeNode['from'] | undefined): string {
+  return `${path}|${sortedJson(params)}|${sortedJson(from ?? {})}`;
+}
+
+/**
  * Expand a role reference into nodes: its dependencies' blocks, then one block holding the
  * role's tasks. Handlers go to the play state; the RoleInfo to `st.play.roleInfos`.
  * Returns [] when the role already ran in this play with the same params.
@@ -128,9 +143,10 @@ export function expandRoleRef(ref: RoleRef, scope: Scope, st: LoadState): Node[]
     fail(`circular role dependency: ${chain.join(' -> ')}`, ref.pos);
   }
   const meta = readMeta(path);
-  const key = `${path}|${sortedJson(ref.params)}|${sortedJson(ref.from ?? {})}`;
+  const key = roleRunKey(path, ref.params, ref.from);
   const allowDup = ref.allowDuplicates ?? meta.allowDuplicates;
-  if (st.play?.seen.has(key) && !allowDup) return [];
+  // import_role is de-duplicated at run time (roleRun below), not against `roles:`.
+  if (!ref.viaTask && st.play?.seen.has(key) && !allowDup) return [];
 
   const info: RoleInfo = {
     name: roleName,
@@ -157,7 +173,7 @@ export function expandRoleRef(ref: RoleRef, scope: Scope, st: LoadState): Node[]
       out.push(...expandRoleRef(dref, roleScope, st));
     });
     // Seen after the dependencies: a dependency listed again later is skipped, the role itself too.
-    st.play?.seen.set(key, info);
+    if (!ref.viaTask) st.play?.seen.set(key, info);
     st.play?.roleInfos.push(info);
 
     const handlersFile = roleFile(path, 'handlers', ref.from?.handlers, ref.pos);
@@ -179,6 +195,7 @@ export function expandRoleRef(ref: RoleRef, scope: Scope, st: LoadState): Node[]
       rescue: [],
       always: [],
     };
+    if (ref.viaTask) block.roleRun = { key, allowDuplicates: ref.allowDuplicates ?? true };
     out.push(block);
     return out;
   } finally {
