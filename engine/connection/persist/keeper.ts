@@ -12,7 +12,7 @@ import { chmodSync, renameSync, statSync, unlinkSync, writeFileSync, readFileSyn
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import { UnreachableError, type BecomeSpec } from '../../types.ts';
-import { registerSecret } from '../../secrets.ts';
+import { redact, registerSecret } from '../../secrets.ts';
 import type { ConnParams } from '../params.ts';
 import { SshConnection } from '../ssh.ts';
 import { MAX_HANDSHAKES } from '../pool.ts';
@@ -343,6 +343,9 @@ export async function keeperMain(argv: string[]): Promise<number> {
     return 1;
   }
   process.umask(0o077);
+  // one bad event must not take every run's connections down: note it (no secrets: message only) and go on
+  process.on('uncaughtException', (e) => log(`internal error: ${redact(e.message)}`));
+  process.on('unhandledRejection', (e) => log(`internal error: ${redact(e instanceof Error ? e.message : String(e))}`));
   const keeper = new Keeper(socketPath, socketPath.replace(/\.sock$/, '.pid'));
   await keeper.start();
   await new Promise<never>(() => undefined);
