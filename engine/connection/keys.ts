@@ -1,10 +1,14 @@
 /** Private keys for ssh authentication: read, detect encryption, ask for passphrases (cached). */
 import { readFileSync } from 'node:fs';
-import ssh2 from 'ssh2';
+import { createRequire } from 'node:module';
 import { TsplayError } from '../types.ts';
 import { promptHidden } from '../prompt.ts';
 
-const { utils } = ssh2;
+/** ssh2's key parser, loaded on first use (keeps ssh2 out of runs that never connect directly). */
+const requireCjs = createRequire(import.meta.url);
+const utils = {
+  parseKey: (...a: Parameters<typeof import('ssh2').utils.parseKey>) => (requireCjs('ssh2') as typeof import('ssh2')).utils.parseKey(...a),
+};
 
 /** Passphrases already given, per key file (asked once per run). */
 const passphraseCache = new Map<string, string>();

@@ -8,7 +8,7 @@
  * reconnects (so a re-run or a later task converges).
  */
 import { PassThrough, type Duplex, type Readable } from 'node:stream';
-import ssh2 from 'ssh2';
+import { createRequire } from 'node:module';
 import type { Client as ClientT, ClientChannel, ConnectConfig } from 'ssh2';
 import pLimit from 'p-limit';
 import { TsplayError, UnreachableError, type BecomeSpec, type Connection, type ExecOptions, type ExecResult, type PutFileOptions } from '../types.ts';
@@ -23,7 +23,13 @@ import type { WrappedCommand } from './become.ts';
 import { hostKeyVerifier } from './hostverify.ts';
 import { loadKeys } from './keys.ts';
 
-const { Client } = ssh2;
+/** ssh2, loaded on the first connection (a run served by the connection keeper never needs it). */
+const requireCjs = createRequire(import.meta.url);
+let ssh2Client: typeof import('ssh2').Client | undefined;
+function newClient(): ClientT {
+  ssh2Client ??= (requireCjs('ssh2') as typeof import('ssh2')).Client;
+  return new ssh2Client();
+}
 
 /** Concurrent exec channels per connection (OpenSSH's MaxSessions defaults to 10). */
 export const MAX_CHANNELS = 8;
@@ -222,7 +228,7 @@ export class SshConnection implements Connection {
     if (list.length === 0) list.push({ type: 'none', username: hop.user });
     const tried = [...keys.map((k) => `key ${k.file}`), ...(p.agentSocket && !p.identitiesOnly ? ['ssh-agent'] : []), ...(hop.password !== undefined ? ['password'] : [])];
 
-    const client = new Client();
+    const client = newClient();
     return await new Promise<ClientT>((resolve, reject) => {
       let done = false;
       const onError = (e: Error & { code?: string; level?: string }) => {
