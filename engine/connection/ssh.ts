@@ -15,7 +15,8 @@ import { TsplayError, UnreachableError, type BecomeSpec, type Connection, type E
 import { redact } from '../secrets.ts';
 import type { ConnParams, JumpHost } from './params.ts';
 import { prepareCommand } from './become.ts';
-import { drive, prepareRun, withTimeout, type ProcHandle, type RawResult } from './driver.ts';
+import { drive, prepareRun, withTimeout, MAX_COMMAND_BYTES, type ProcHandle, type RawResult } from './driver.ts';
+import { shQuote } from './shell.ts';
 import { putFileScript, getFileCommand, failureReason } from './files.ts';
 import { RemoteFileError } from './errors.ts';
 import { ShellSession, SessionEndedError } from './session.ts';
@@ -292,7 +293,10 @@ export class SshConnection implements Connection {
     if (!client || !this.alive) return Promise.reject(this.unreachable(`connection to ${this.host} is down: ${this.lastError ?? 'not connected'}`));
     // The session shell is a process-group leader (sshd setsid()s it): report its pid first on
     // stderr, so the whole command can be killed later (timeout backstop, close, SIGINT).
-    const line = pty ? command : `echo "${PID_MARK}$$@@" >&2; ${command}`;
+    // Run under /bin/sh as in a shell session (and as Ansible does), not the login shell; the
+    // exec keeps the pid. (A command whose quoted form would not fit in argv stays unwrapped.)
+    const quoted = shQuote(command);
+    const line = pty ? command : quoted.length <= MAX_COMMAND_BYTES ? `echo "${PID_MARK}$$@@" >&2; exec /bin/sh -c ${quoted}` : `echo "${PID_MARK}$$@@" >&2; ${command}`;
     return new Promise<ProcHandle>((resolve, reject) => {
       const opts = pty ? { pty: { term: 'dumb', cols: 200, rows: 24 } } : {};
       client.exec(line, opts, (err: Error | undefined, ch: ClientChannel) => {

@@ -125,7 +125,7 @@ describe('lab: SSH connection layer', function () {
       rs.forEach((r, i) => expect(r, `command ${i}`).to.deep.equal({ rc: i % 3, stdout: `out${i}\n`, stderr: `err${i}\n` }));
     });
 
-    it('sequential commands run in ONE long-lived shell session; TSPLAY_SSH_SESSIONS=0 gives one exec channel each', async () => {
+    it('sequential commands run in ONE long-lived /bin/sh session; TSPLAY_SSH_SESSIONS=0 gives one exec channel each, also /bin/sh', async () => {
       // in a session, every command is a subshell of the same loop ($$ is the loop's pid)
       const loops = new Set<string>();
       for (let i = 0; i < 10; i++) loops.add((await c.exec('echo $$')).stdout);
@@ -138,6 +138,8 @@ describe('lab: SSH connection layer', function () {
         const pids = new Set<string>();
         for (let i = 0; i < 5; i++) pids.add((await e.exec('echo $$')).stdout);
         expect(pids.size).to.equal(5);
+        // exec channels run commands under /bin/sh too (not the login shell)
+        expect((await e.exec('readlink /proc/$$/exe')).stdout.trim()).to.equal((await e.exec('readlink -f /bin/sh')).stdout.trim());
         await e.close();
       } finally {
         delete process.env.TSPLAY_SSH_SESSIONS;
