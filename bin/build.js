@@ -7,7 +7,7 @@ import { buildDist } from './dist.js';
 const root = new URL('..', import.meta.url).pathname;
 try {
   const n = await buildDist(root);
-  process.stderr.write(`tsplay build: ${n} source files -> dist/tsplay.js (+ chunks)\n`);
+  process.stderr.write(`tsplay build: ${n} source files -> dist/ (one bundle + code cache)\n`);
 } catch (e) {
   const soft = process.argv.includes('--if-possible');
   process.stderr.write(`${e.message}${soft ? ' (tsplay will run from the sources through tsx)' : ''}\n`);

@@ -1,64 +1,33 @@
-// The compiled dist/ (fast start: plain ESM JavaScript, no TypeScript loader at run time).
-//   buildDist(root)   bundle engine/ and modules/ (*.ts) into dist/tsplay.js + dist/chunks/ with
-//                     esbuild (tsx's own copy; npm packages external); writes dist/manifest.json
-//   distIsFresh(root) true when dist/manifest.json lists exactly the current sources with the
-//                     same size and mtime (any edit, new or deleted file makes it stale)
+// The compiled dist/ (fast start: no TypeScript loader, one file to load, a V8 code cache).
+//   buildDist(root[, outDir])  bundle engine/ and modules/ (*.ts) with esbuild (tsx's own copy)
+//                      into ONE CommonJS file dist/tsplay-HASH.cjs (built-in modules included,
+//                      initialised on first use), warm a V8 code cache for it (bin/load.js) by
+//                      running a tiny local playbook, and write dist/manifest.json (the sources'
+//                      sizes and mtimes, and the bundle's name) last
+//   distIsFresh(root)  (bin/fresh.js) true when the manifest matches the current sources
 // Used by bin/tsplay.js (fresh dist, else tsx) and by `npm run build` / the `prepare` script.
-import { readdirSync, statSync, readFileSync, writeFileSync, rmSync, renameSync, mkdirSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readdirSync, writeFileSync, rmSync, renameSync, mkdirSync, existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { sources, fingerprint, readManifest } from './fresh.js';
+import { cacheFileOf } from './load.js';
 
-const SOURCE_DIRS = ['engine', 'modules'];
-
-/** Relative paths of the .ts sources (no .d.ts), sorted. */
-function sources(root) {
-  const out = [];
-  const walk = (rel) => {
-    for (const e of readdirSync(join(root, rel), { withFileTypes: true })) {
-      const r = join(rel, e.name);
-      if (e.isDirectory()) walk(r);
-      else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push(r);
-    }
-  };
-  for (const d of SOURCE_DIRS) walk(d);
-  return out.sort();
-}
-
-function fingerprint(root, files) {
-  const m = {};
-  for (const f of files) {
-    const s = statSync(join(root, f));
-    m[f] = `${s.size}:${s.mtimeMs}`;
-  }
-  return m;
-}
-
-/** True when dist/ was built from exactly the current sources. */
-export function distIsFresh(root) {
-  let manifest;
-  try {
-    manifest = JSON.parse(readFileSync(join(root, 'dist', 'manifest.json'), 'utf8'));
-  } catch {
-    return false;
-  }
-  try {
-    const files = sources(root);
-    const want = manifest.sources ?? {};
-    if (files.length !== Object.keys(want).length) return false;
-    for (const f of files) {
-      const s = statSync(join(root, f));
-      if (want[f] !== `${s.size}:${s.mtimeMs}`) return false;
-    }
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { distIsFresh } from './fresh.js';
 
 /**
- * npm packages the bundle loads on first USE instead of at start-up: CommonJS packages imported
- * as `import pkg from 'pkg'` whose load is costly and that a run may not need at all (ssh2: ~50 ms
- * of CPU with its crypto and wasm set-up; --list-hosts, --syntax-check and runs through the
- * connection keeper never use it).
+ * npm packages bundled in (pure JavaScript, ESM-only, on the start-up path: they join the code
+ * cache). Every other package stays external and is `require`d from node_modules at run time.
+ */
+export const BUNDLED_PACKAGES = ['chalk', 'js-yaml', 'p-limit', 'yocto-queue'];
+
+/**
+ * External npm packages the bundle loads on first USE instead of at start-up: CommonJS packages
+ * imported as `import pkg from 'pkg'` whose load is costly and that a run may not need at all
+ * (ssh2: ~50 ms of CPU with its crypto and wasm set-up; --list-hosts, --syntax-check and runs
+ * through the connection keeper never use it).
  */
 export const LAZY_PACKAGES = ['ssh2'];
 
@@ -95,13 +64,23 @@ export default lazy([]);
 `;
 }
 
-/** esbuild plugin: LAZY_PACKAGES resolve to their lazy stand-ins (other packages stay external). */
-function lazyPackagesPlugin(names) {
-  const filter = new RegExp(`^(${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`);
+const packageName = (spec) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
+
+/**
+ * esbuild plugin: LAZY_PACKAGES resolve to their lazy stand-ins, BUNDLED_PACKAGES are bundled,
+ * every other bare specifier stays external (node: built-ins are external on platform node).
+ */
+function packagesPlugin() {
   return {
-    name: 'tsplay-lazy-packages',
+    name: 'tsplay-packages',
     setup(b) {
-      b.onResolve({ filter }, (a) => (a.kind === 'import-statement' ? { path: a.path, namespace: 'tsplay-lazy' } : undefined));
+      b.onResolve({ filter: /^[^./#]/ }, (a) => {
+        if (a.path.startsWith('node:') || a.namespace === 'tsplay-lazy') return undefined;
+        const pkg = packageName(a.path);
+        if (LAZY_PACKAGES.includes(a.path) && a.kind === 'import-statement') return { path: a.path, namespace: 'tsplay-lazy' };
+        if (BUNDLED_PACKAGES.includes(pkg)) return undefined;
+        return { path: a.path, external: true };
+      });
       b.onLoad({ filter: /.*/, namespace: 'tsplay-lazy' }, (a) => ({ contents: lazyPackageSource(a.path), loader: 'js', resolveDir: process.cwd() }));
     },
   };
@@ -116,13 +95,15 @@ function builtinModules(files) {
 
 /**
  * The bundle's entry: the CLI's `main`, plus one literal dynamic import per built-in module
- * registered with engine/modules/builtins.ts (each module becomes a lazily loaded chunk that
- * shares the engine's module instances).
+ * registered with engine/modules/builtins.ts (esbuild turns each into a lazily initialised part
+ * of the bundle that shares the engine's module instances).
  */
 function entrySource(files) {
   const mods = builtinModules(files);
   return [
-    "import { registerBuiltinLoaders } from './engine/modules/builtins.ts';",
+    "import { registerBuiltinLoaders, registerEsmImport } from './engine/modules/builtins.ts';",
+    '// bin/load.js passes its own import() (none inside vm.Script) as __tsplay_import',
+    "registerEsmImport(typeof __tsplay_import === 'function' ? __tsplay_import : undefined);",
     'registerBuiltinLoaders({',
     ...mods.map((m) => `  ${JSON.stringify(m)}: () => import(${JSON.stringify(`./modules/${m}.ts`)}),`),
     '});',
@@ -131,24 +112,65 @@ function entrySource(files) {
   ].join('\n');
 }
 
-/** Chunk file names listed by the manifest of the installed dist/ (none when unreadable). */
-function installedChunks(outDir) {
+/** The warm-up run's playbook: parsing, inventory, variables, expressions, the executor, the reporter. */
+const WARMUP_PLAYBOOK = `- name: warm-up
+  hosts: all
+  gather_facts: false
+  vars:
+    items: [1, 2, 3]
+    word: tsplay
+  tasks:
+    - name: expressions and filters
+      debug:
+        msg: "{{ word | upper }} {{ items | map('int') | sum }} {{ items | select('odd') | list | join(',') }}"
+    - name: a loop with a condition
+      set_fact:
+        seen: "{{ (seen | default([])) + [item] }}"
+      loop: "{{ items }}"
+      when: item is number and item > 1
+    - name: a command (the module runner; runs /bin/true on this machine)
+      command: "true"
+      changed_when: false
+    - name: an assertion
+      assert:
+        that:
+          - seen | length == 2
+          - "'tsplay' in word"
+`;
+
+/**
+ * Run the bundle once on a local-only playbook (debug, set_fact, `command: true`, assert on
+ * `localhost` with the local connection: nothing touches another host) so that bin/load.js writes the code cache
+ * with the functions a run compiles. A failed warm-up only means no cache yet (the first real
+ * run writes it). Returns true when the cache was written.
+ */
+function warmUp(distDir, bundle) {
+  const dir = mkdtempSync(join(tmpdir(), 'tsplay-warm-'));
   try {
-    const c = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')).chunks;
-    return Array.isArray(c) ? c : [];
+    writeFileSync(join(dir, 'warm.yml'), WARMUP_PLAYBOOK);
+    writeFileSync(join(dir, 'hosts'), 'localhost ansible_connection=local\n');
+    const load = pathToFileURL(join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, 'load.js')).href;
+    const code = `const { loadBundle } = await import(${JSON.stringify(load)}); const { main } = loadBundle(${JSON.stringify(distDir)}, ${JSON.stringify(bundle)}); process.exitCode = await main(['warm.yml', '-i', 'hosts']);`;
+    const env = { ...process.env, NO_COLOR: '1', TSPLAY_SSH_PERSIST: '0' };
+    delete env.NODE_OPTIONS;
+    execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: dir, env, stdio: 'ignore', timeout: 60_000 });
   } catch {
-    return [];
+    /* no cache yet: the first run writes it */
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
+  return existsSync(cacheFileOf(join(distDir, bundle)));
 }
 
 /**
- * Put the build in `tmp` in place of `outDir`. Running tsplays import chunks lazily (built-in
- * modules, subcommands) by their hashed names, so the chunks of the build being replaced stay
- * (one generation back); older unreferenced chunks are removed. The manifest is renamed last:
- * until then the old manifest makes dist/ stale, so a starting tsplay uses tsx, never a mix.
+ * Put the build in `tmp` in place of `outDir`. The manifest is renamed last: until then the old
+ * manifest names the old bundle (or makes dist/ stale), so a starting tsplay never mixes builds.
+ * The bundle and cache of the build being replaced stay one generation (a tsplay that read the
+ * old manifest may still be about to read its bundle); older ones are removed.
  */
-function install(tmp, outDir, chunks) {
-  if (!existsSync(join(outDir, 'tsplay.js'))) {
+function install(tmp, outDir) {
+  const previous = readManifest(outDir)?.bundle;
+  if (!previous) {
     // first build, or an older layout: swap the directory with two renames
     const old = `${outDir}.old-${process.pid}`;
     let hadOld = true;
@@ -161,55 +183,59 @@ function install(tmp, outDir, chunks) {
     if (hadOld) rmSync(old, { recursive: true, force: true });
     return;
   }
-  const keep = new Set([...chunks, ...installedChunks(outDir)]);
-  mkdirSync(join(outDir, 'chunks'), { recursive: true });
-  for (const c of chunks) renameSync(join(tmp, 'chunks', c), join(outDir, 'chunks', c));
-  for (const f of ['package.json', 'tsplay.js', 'manifest.json']) renameSync(join(tmp, f), join(outDir, f));
+  mkdirSync(outDir, { recursive: true });
+  const moved = readdirSync(tmp).filter((f) => f !== 'manifest.json');
+  for (const f of moved) renameSync(join(tmp, f), join(outDir, f));
+  renameSync(join(tmp, 'manifest.json'), join(outDir, 'manifest.json'));
   rmSync(tmp, { recursive: true, force: true });
-  for (const c of readdirSync(join(outDir, 'chunks'))) if (!keep.has(c)) rmSync(join(outDir, 'chunks', c), { force: true });
+  const keep = new Set([...moved, 'manifest.json', previous, cacheFileOf(previous)]);
+  for (const f of readdirSync(outDir)) if (!keep.has(f)) rmSync(join(outDir, f), { recursive: true, force: true });
 }
 
 /**
- * Build dist/ from the sources: ONE esbuild bundle of engine/ + modules/ (dist/tsplay.js plus
- * split chunks in dist/chunks/: the subcommands and every built-in module load on demand);
- * npm packages stay external (ssh2's wasm loader needs its own files). `outDir` (default
- * ROOT/dist) is replaced atomically. Returns the number of source files.
+ * Build dist/ from the sources (see the top of this file). `outDir` (default ROOT/dist) is
+ * replaced atomically; `warm: false` skips the code-cache warm-up. Returns the number of source files.
  */
-export async function buildDist(root, outDir = join(root, 'dist')) {
+export async function buildDist(root, outDir = join(root, 'dist'), { warm = true } = {}) {
   const { build } = await import('esbuild');
   const files = sources(root);
   const before = fingerprint(root, files);
   const tmp = `${outDir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
+  let code;
   try {
-    await build({
+    const r = await build({
       stdin: { contents: entrySource(files), resolveDir: root, sourcefile: 'tsplay-entry.js', loader: 'js' },
       absWorkingDir: root,
       bundle: true,
-      splitting: true,
-      format: 'esm',
+      format: 'cjs',
       platform: 'node',
       target: 'node20',
-      packages: 'external',
-      plugins: [lazyPackagesPlugin(LAZY_PACKAGES)],
-      outdir: tmp,
-      entryNames: 'tsplay',
-      chunkNames: 'chunks/[name]-[hash]',
+      // import.meta.url of every bundled file: the bundle's own URL (bin/load.js passes __filename)
+      define: { 'import.meta.url': '__tsplay_bundle_url' },
+      banner: { js: '"use strict";\nvar __tsplay_bundle_url = require("node:url").pathToFileURL(__filename).href;' },
+      // import() of an external cannot run inside vm.Script (bin/load.js): require, or for ES
+      // modules engine/modules/builtins.ts importEsm (the loader's own import())
+      supported: { 'dynamic-import': false },
+      plugins: [packagesPlugin()],
       legalComments: 'none',
       logLevel: 'silent',
+      write: false,
     });
+    code = r.outputFiles[0].text;
   } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
     const m = e.errors?.[0];
     const where = m?.location ? `${m.location.file}:${m.location.line}:${m.location.column + 1}` : 'dist';
     throw new Error(`build: ${where}: ${m?.text ?? e.message.split('\n')[0]}`);
   }
+  const bundle = `tsplay-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.cjs`;
+  mkdirSync(tmp, { recursive: true });
+  writeFileSync(join(tmp, bundle), code);
+  if (warm) warmUp(tmp, bundle);
   // sources edited while building: the manifest would lie, so leave dist stale (tsx fallback)
   const after = fingerprint(root, sources(root));
-  const chunks = existsSync(join(tmp, 'chunks')) ? readdirSync(join(tmp, 'chunks')).sort() : [];
-  const manifest = JSON.stringify({ built: new Date().toISOString(), sources: before, chunks });
+  const manifest = JSON.stringify({ built: new Date().toISOString(), bundle, sources: before });
   writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(after) === JSON.stringify(before) ? manifest : '{}');
-  writeFileSync(join(tmp, 'package.json'), '{"type":"module"}\n');
-  install(tmp, outDir, chunks);
+  install(tmp, outDir);
   return files.length;
 }

@@ -19,3 +19,22 @@ export function registerBuiltinLoaders(map: Record<string, BuiltinLoader>): void
 export function builtinLoaders(): Readonly<Record<string, BuiltinLoader>> | undefined {
   return loaders;
 }
+
+/** Imports an ES module (package name or file URL) with Node's own ESM loader. */
+export type EsmImport = (specifier: string) => Promise<Record<string, unknown>>;
+
+let esmImport: EsmImport | undefined;
+
+/**
+ * Register how to import external ES modules (tsx's API, custom modules). The dist/ bundle runs
+ * inside vm.Script (bin/load.js), where `import()` of an external cannot run; its entry registers
+ * the loader's import function here.
+ */
+export function registerEsmImport(f: EsmImport | undefined): void {
+  esmImport = f;
+}
+
+/** Import an external ES module: through the registered function, else a plain `import()`. */
+export function importEsm(specifier: string): Promise<Record<string, unknown>> {
+  return esmImport ? esmImport(specifier) : import(specifier);
+}

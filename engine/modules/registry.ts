@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { TsplayError, type ModuleDef } from '../types.ts';
 import { MODULE_ALIASES, shortModuleName } from './aliases.ts';
 import { scriptModule } from './scriptmodule.ts';
-import { builtinLoaders } from './builtins.ts';
+import { builtinLoaders, importEsm } from './builtins.ts';
 
 /**
  * Directory of the built-in modules' sources (repo `modules/`). From the compiled dist/ bundle
@@ -71,8 +71,8 @@ export function isModuleName(name: string, libraryDirs: string[] = []): boolean 
 async function importFile(file: string, custom: boolean, builtin?: string): Promise<{ default?: unknown }> {
   const bundled = builtin === undefined ? undefined : builtinLoaders()?.[builtin];
   if (bundled) return bundled();
-  if (!custom) return import(pathToFileURL(file).href);
-  const { tsImport } = await import('tsx/esm/api');
+  if (!custom) return importEsm(pathToFileURL(file).href);
+  const { tsImport } = (await importEsm('tsx/esm/api')) as typeof import('tsx/esm/api');
   const mod = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
   const d = mod.default as { default?: unknown; plan?: unknown } | undefined;
   // a file compiled as CommonJS exposes its exports object as `default`

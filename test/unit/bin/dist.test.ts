@@ -1,5 +1,6 @@
 /**
- * bin/dist.js: the compiled dist/ bundle that bin/tsplay.js runs when it matches the sources.
+ * bin/dist.js + bin/load.js: the compiled dist/ bundle (one CommonJS file and its V8 code cache)
+ * that bin/tsplay.js runs when it matches the sources.
  */
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
@@ -7,10 +8,14 @@ import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, rmSync, utimesSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import vm from 'node:vm';
 // @ts-expect-error plain JS module without type declarations
 import { buildDist, distIsFresh, lazyPackageSource, LAZY_PACKAGES } from '../../../bin/dist.js';
+// @ts-expect-error plain JS module without type declarations
+import { loadBundle, cacheFileOf } from '../../../bin/load.js';
 
 const ROOT = new URL('../../..', import.meta.url).pathname;
+const LOAD_URL = pathToFileURL(join(ROOT, 'bin', 'load.js')).href;
 
 /** A fake project: an engine with a CLI and an error class, two built-ins and a private helper. */
 function writeFixture(root: string): void {
@@ -23,14 +28,15 @@ function writeFixture(root: string): void {
     join(root, 'engine', 'cli.ts'),
     [
       "import { K, Oops, type T } from './types.ts';",
-      "import { builtinLoaders } from './modules/builtins.ts';",
-      '/** names of the built-ins, the value module m computes, and whether its error is our Oops */',
+      "import { builtinLoaders, importEsm } from './modules/builtins.ts';",
+      '/** names of the built-ins, the value module m computes, whether its error is our Oops, an external ES module */',
       'export async function main(_argv: string[]): Promise<unknown> {',
       '  const loaders = builtinLoaders()!;',
       '  const m = (await loaders.m()).default as { v: (t?: T) => number; fail: () => never };',
       '  let shared = false;',
       '  try { m.fail(); } catch (e) { shared = e instanceof Oops; }',
-      '  return { names: Object.keys(loaders).sort(), v: m.v(), k: K, shared };',
+      "  const esm = typeof (await importEsm('chalk')).Chalk;",
+      '  return { names: Object.keys(loaders).sort(), v: m.v(), k: K, shared, esm, url: import.meta.url };',
       '}',
       '',
     ].join('\n'),
@@ -40,10 +46,13 @@ function writeFixture(root: string): void {
   writeFileSync(join(root, 'modules', '_private.ts'), 'export const p = 1;\n');
 }
 
-async function runMain(root: string): Promise<Record<string, unknown>> {
-  const url = `${pathToFileURL(join(root, 'dist', 'tsplay.js')).href}?t=${Date.now()}-${Math.random()}`;
-  const { main } = (await import(url)) as { main: (a: string[]) => Promise<Record<string, unknown>> };
-  return main([]);
+const manifestOf = (dist: string) => JSON.parse(readFileSync(join(dist, 'manifest.json'), 'utf8')) as { bundle: string };
+
+/** Run the fixture's main in a child process through bin/load.js (as bin/tsplay.js does). */
+function runMain(root: string): Record<string, unknown> {
+  const dist = join(root, 'dist');
+  const code = `const { loadBundle } = await import(${JSON.stringify(LOAD_URL)}); const { main } = loadBundle(${JSON.stringify(dist)}, ${JSON.stringify(manifestOf(dist).bundle)}, { writeCache: false }); console.log(JSON.stringify(await main([])));`;
+  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' }));
 }
 
 describe('bin/dist.js', function () {
@@ -56,73 +65,95 @@ describe('bin/dist.js', function () {
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  it('is stale before a build, fresh after; the bundle registers every built-in and shares the engine with them', async () => {
+  it('is stale before a build, fresh after; one bundle registers every built-in and shares the engine with them', async () => {
     expect(distIsFresh(root)).to.equal(false);
-    expect(await buildDist(root)).to.equal(6);
+    expect(await buildDist(root, undefined, { warm: false })).to.equal(6);
     expect(distIsFresh(root)).to.equal(true);
-    expect(await runMain(root)).to.deep.equal({ names: ['m', 'n'], v: 42, k: 41, shared: true });
-    // one entry file, the built-ins as separate chunks (loaded on demand)
-    expect(readdirSync(join(root, 'dist')).sort()).to.deep.equal(['chunks', 'manifest.json', 'package.json', 'tsplay.js']);
-    expect(readdirSync(join(root, 'dist', 'chunks')).some((c) => /^m-[A-Z0-9]+\.js$/.test(c))).to.equal(true);
+    const { bundle } = manifestOf(join(root, 'dist'));
+    expect(bundle).to.match(/^tsplay-[0-9a-f]{16}\.cjs$/);
+    expect(readdirSync(join(root, 'dist')).sort()).to.deep.equal(['manifest.json', bundle]);
+    expect(runMain(root)).to.deep.equal({ names: ['m', 'n'], v: 42, k: 41, shared: true, esm: 'function', url: pathToFileURL(join(root, 'dist', bundle)).href });
   });
 
   it('turns stale when a source changes, appears or disappears', async () => {
-    await buildDist(root);
+    await buildDist(root, undefined, { warm: false });
     utimesSync(join(root, 'engine', 'types.ts'), new Date(), new Date(Date.now() + 5000));
     expect(distIsFresh(root)).to.equal(false);
-    await buildDist(root);
+    await buildDist(root, undefined, { warm: false });
     writeFileSync(join(root, 'engine', 'new.ts'), 'export const n = 1;\n');
     expect(distIsFresh(root)).to.equal(false);
-    await buildDist(root);
+    await buildDist(root, undefined, { warm: false });
     expect(distIsFresh(root)).to.equal(true);
     rmSync(join(root, 'engine', 'new.ts'));
     expect(distIsFresh(root)).to.equal(false);
   });
 
   it('fails with file:line on a syntax error and keeps the previous dist/', async () => {
-    await buildDist(root);
+    await buildDist(root, undefined, { warm: false });
+    const before = readdirSync(join(root, 'dist')).sort();
     writeFileSync(join(root, 'engine', 'types.ts'), 'export const = ;\n');
     let err: Error | undefined;
     try {
-      await buildDist(root);
+      await buildDist(root, undefined, { warm: false });
     } catch (e) {
       err = e as Error;
     }
     expect(err?.message).to.match(/^build: engine\/types\.ts:1:\d+: /);
-    expect(existsSync(join(root, 'dist', 'tsplay.js'))).to.equal(true);
+    expect(readdirSync(join(root, 'dist')).sort()).to.deep.equal(before);
     expect(readdirSync(root).filter((f) => f.startsWith('dist.'))).to.deep.equal([]);
     expect(distIsFresh(root)).to.equal(false);
   });
 
-  it('keeps the chunks of the build it replaces (running tsplays load them later), not older ones', async () => {
-    const chunks = () => new Set(readdirSync(join(root, 'dist', 'chunks')));
-    await buildDist(root);
-    const gen1 = chunks();
-    writeFileSync(join(root, 'modules', 'm.ts'), "import { K } from '../engine/types.ts';\nexport default { v: (): number => K + 2, fail: (): never => { throw new Error('y'); } };\n");
-    await buildDist(root);
-    const gen2 = JSON.parse(readFileSync(join(root, 'dist', 'manifest.json'), 'utf8')).chunks as string[];
-    expect([...gen1].every((c) => chunks().has(c))).to.equal(true);
-    expect(gen2.some((c) => !gen1.has(c))).to.equal(true);
-    expect((await runMain(root)).v).to.equal(43);
-    writeFileSync(join(root, 'modules', 'm.ts'), "export default { v: (): number => 7, fail: (): never => { throw new Error('z'); } };\n");
-    await buildDist(root);
-    const gen3 = JSON.parse(readFileSync(join(root, 'dist', 'manifest.json'), 'utf8')).chunks as string[];
-    expect([...chunks()].sort()).to.deep.equal([...new Set([...gen2, ...gen3])].sort());
-    expect((await runMain(root)).v).to.equal(7);
+  it('keeps the bundle of the build it replaces (a tsplay that read the old manifest), not older ones', async () => {
+    const dist = join(root, 'dist');
+    const gen = async (v: number) => {
+      writeFileSync(join(root, 'modules', 'm.ts'), `export default { v: (): number => ${v}, fail: (): never => { throw new Error('y'); } };\n`);
+      await buildDist(root, undefined, { warm: false });
+      writeFileSync(cacheFileOf(join(dist, manifestOf(dist).bundle)), 'x');
+      return manifestOf(dist).bundle;
+    };
+    const b1 = await gen(1);
+    const b2 = await gen(2);
+    expect(readdirSync(dist).sort()).to.deep.equal([b1, b2, cacheFileOf(b1), cacheFileOf(b2), 'manifest.json'].sort());
+    const b3 = await gen(3);
+    expect(readdirSync(dist).sort()).to.deep.equal([b2, b3, cacheFileOf(b2), cacheFileOf(b3), 'manifest.json'].sort());
+    expect(runMain(root).v).to.equal(3);
   });
 
-  it('builds the real engine: every built-in loads from the bundle, custom TS modules still load through tsx', async () => {
+  it('loadBundle writes a missing or rejected code cache at exit, and V8 accepts it next time', async () => {
+    await buildDist(root, undefined, { warm: false });
+    const dist = join(root, 'dist');
+    const file = join(dist, manifestOf(dist).bundle);
+    const run = () => execFileSync(process.execPath, ['--input-type=module', '-e', `const { loadBundle } = await import(${JSON.stringify(LOAD_URL)}); loadBundle(${JSON.stringify(dist)}, ${JSON.stringify(manifestOf(dist).bundle)});`], { cwd: root });
+    run();
+    const accepted = () => {
+      const src = readFileSync(file, 'utf8');
+      const s = new vm.Script(`(function (exports, require, module, __filename, __dirname, __tsplay_import) {${src}\n})`, { filename: file, cachedData: readFileSync(cacheFileOf(file)) });
+      return !s.cachedDataRejected;
+    };
+    expect(accepted()).to.equal(true);
+    writeFileSync(cacheFileOf(file), 'garbage');
+    run();
+    expect(accepted()).to.equal(true);
+    // in-process, without writing
+    const exp = loadBundle(dist, manifestOf(dist).bundle, { writeCache: false }) as { main: unknown };
+    expect(typeof exp.main).to.equal('function');
+  });
+
+  it('builds the real engine with a warm code cache: every built-in loads, custom TS modules load through tsx, ssh2 stays unloaded', async () => {
     const out = join(root, 'dist');
     expect(await buildDist(ROOT, out)).to.be.greaterThan(100);
-    const run = (...args: string[]) =>
-      execFileSync(process.execPath, ['--input-type=module', '-e', `const { main } = await import(${JSON.stringify(pathToFileURL(join(out, 'tsplay.js')).href)}); process.exitCode = await main(${JSON.stringify(args)});`], { cwd: ROOT, encoding: 'utf8' });
-    const listed = run('doc', '--list').split('\n').filter(Boolean).map((l) => l.split(/\s+/)[0]);
+    const { bundle } = manifestOf(out);
+    expect(existsSync(cacheFileOf(join(out, bundle)))).to.equal(true);
+    const run = (args: string[], after = '') =>
+      execFileSync(process.execPath, ['--input-type=module', '-e', `import { createRequire } from 'node:module'; const { loadBundle } = await import(${JSON.stringify(LOAD_URL)}); const { main } = loadBundle(${JSON.stringify(out)}, ${JSON.stringify(bundle)}, { writeCache: false }); process.exitCode = await main(${JSON.stringify(args)});${after}`], { cwd: ROOT, encoding: 'utf8' });
+    const listed = run(['doc', '--list']).split('\n').filter(Boolean).map((l) => l.split(/\s+/)[0]);
     const files = readdirSync(join(ROOT, 'modules')).filter((f) => f.endsWith('.ts') && !f.startsWith('_')).map((f) => f.slice(0, -3)).sort();
     expect(listed).to.deep.equal(files);
-    expect(run('doc', '-M', join(ROOT, 'examples', 'library'), 'ini_value')).to.match(/ini_value/);
+    expect(run(['doc', '-M', join(ROOT, 'examples', 'library'), 'ini_value'])).to.match(/INI_VALUE/);
     // every module loaded, yet the lazy packages were never required
-    const loaded = execFileSync(process.execPath, ['--input-type=module', '-e', `import { createRequire } from 'node:module'; const { main } = await import(${JSON.stringify(pathToFileURL(join(out, 'tsplay.js')).href)}); const o = process.stdout.write.bind(process.stdout); process.stdout.write = () => true; await main(['doc', '--list']); o(Object.keys(createRequire(import.meta.url).cache).join('\\n'));`], { cwd: ROOT, encoding: 'utf8' });
-    expect(loaded).to.match(/node_modules\/js-yaml|\.js/);
+    const loaded = run(['doc', '--list'], " console.log('LOADED ' + Object.keys(createRequire(import.meta.url).cache).join(' '));");
+    expect(loaded).to.match(/LOADED .*node_modules/);
     for (const p of LAZY_PACKAGES as string[]) expect(loaded).not.to.include(`/node_modules/${p}/`);
   });
 
@@ -141,7 +172,7 @@ describe('bin/dist.js', function () {
         'const before = loaded();',
         "const bad = utils.parseKey(Buffer.from('not a key'));",
         'const c = new Client();',
-        'const real = require(\'ssh2\');',
+        "const real = require('ssh2');",
         "console.log(JSON.stringify({ before, after: loaded(), bad: bad instanceof Error, isClient: c instanceof real.Client, viaProxy: c instanceof Client, same: ssh2.Client === real.Client, has: 'Client' in ssh2, keys: Object.keys(ssh2).includes('utils') }));",
       ].join('\n'),
     );
