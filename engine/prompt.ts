@@ -46,6 +46,11 @@ export function isInteractive(): boolean {
   return currentIO().input.isTTY === true;
 }
 
+/** Show a line to the user where the questions are asked (e.g. vars_prompt's confirm mismatch). */
+export function promptNote(line: string): void {
+  currentIO().output.write(line + '\n');
+}
+
 /** Run prompts one at a time. */
 function serialized<T>(fn: () => Promise<T>): Promise<T> {
   const p = chain.then(fn, fn);

@@ -12,6 +12,7 @@ import { registerSecret } from '../secrets.ts';
 import { parsePlaybookArgs, PLAYBOOK_HELP, type PlaybookOptions, type CommonOptions } from './options.ts';
 import { loadInventory, selectHosts, type Inventory } from '../inventory/index.ts';
 import { loadPlaybook } from '../playbook/load.ts';
+import { terminalPromptIO } from '../playbook/varsprompt.ts';
 import type { Node, Play, Playbook } from '../playbook/model.ts';
 import { createReporter } from '../report/reporter.ts';
 import { prompt } from '../prompt.ts';
@@ -227,6 +228,7 @@ async function runPlaybooks(o: PlaybookOptions): Promise<number> {
           playbookDir: pb.dir,
           libraryDirs: [...o.modulePath, join(pb.dir, 'library')].filter((d) => existsSync(d)),
           journal,
+          varsPromptIO: terminalPromptIO,
         },
         inv: inventoryAdapter(inv, limit, pb.dir),
         svc,

@@ -9,6 +9,7 @@ import type { Services } from './services.ts';
 import type { TagFilter } from './tags.ts';
 import type { HandlerJournal, Section } from './journal.ts';
 import type { Notifications } from './handlers.ts';
+import type { VarsPromptIO } from '../playbook/varsprompt.ts';
 
 /** Inventory view plus the mutations add_host / group_by need. */
 export interface MutableInventory extends InventoryView {
@@ -33,6 +34,8 @@ export interface RunConfig {
   /** library/ dirs of the playbook (role library dirs are added per task). */
   libraryDirs: string[];
   journal?: HandlerJournal;
+  /** Where vars_prompt asks (the terminal for `tsplay PLAYBOOK`); absent: not interactive (defaults, one warning). */
+  varsPromptIO?: VarsPromptIO;
 }
 
 /** Per-host state within a play. */

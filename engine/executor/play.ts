@@ -15,6 +15,7 @@ import { Notifications } from './handlers.ts';
 import { serialBatches } from './serial.ts';
 import { flushHandlers, walk, runTask } from './walk.ts';
 import type { Section } from './journal.ts';
+import { resolveVarsPrompt, type VarsPromptIO } from '../playbook/varsprompt.ts';
 
 /**
  * Run result codes: Ansible's TaskQueueManager codes, except that unreachable hosts give the
@@ -108,8 +109,36 @@ function injectJournal(pr: PlayRun, section: Section, hosts: string[]): void {
   }
 }
 
+/** Warnings already shown in a run (Ansible shows each warning text once). */
+const warned = new WeakMap<RunCtx, Set<string>>();
+
+const NOT_INTERACTIVE: VarsPromptIO = {
+  interactive: () => false,
+  ask: async () => '',
+  note: () => undefined,
+};
+
+/** The play's vars_prompt answers (asked before the play starts, as ansible-playbook). */
+async function varsPrompt(run: RunCtx, play: Play): Promise<Record<string, unknown> | undefined> {
+  if (!play.varsPrompt?.length) return undefined;
+  const extraVars = run.store.run.extraVars;
+  const vars = { ...play.vars, playbook_dir: run.store.run.playbookDir, ...extraVars };
+  return resolveVarsPrompt(play.varsPrompt, run.cfg.varsPromptIO ?? NOT_INTERACTIVE, {
+    extraVars,
+    template: (v, pos) => run.svc.templateValue(v, vars, { pos }),
+    warn: (msg) => {
+      let seen = warned.get(run);
+      if (!seen) warned.set(run, (seen = new Set()));
+      if (seen.has(msg)) return;
+      seen.add(msg);
+      run.emit({ type: 'warning', msg });
+    },
+  });
+}
+
 /** Run one play. */
 export async function runPlay(run: RunCtx, play: Play, playIndex: number, allowed: (h: string) => boolean): Promise<PlayResult> {
+  const prompted = await varsPrompt(run, play);
   const selected = run.inv.select(play.hosts);
   const hosts = orderHosts(selected.filter((h) => !run.failedHosts.has(h) && !run.unreachableHosts.has(h) && allowed(h)), play.order);
   if (hosts.length === 0) {
@@ -119,10 +148,10 @@ export async function runPlay(run: RunCtx, play: Play, playIndex: number, allowe
     // only failed hosts; before, this returned 0 while the recap showed failed=1).
     return { code: runCode(run, false), breakPlaybook: false };
   }
-  run.store.startPlay({ vars: play.vars, roles: play.roleInfos, playHostsAll: hosts, playHosts: hosts, batch: hosts, playName: play.name });
+  run.store.startPlay({ vars: play.vars, varsPrompt: prompted, roles: play.roleInfos, playHostsAll: hosts, playHosts: hosts, batch: hosts, playName: play.name });
   const varsFiles = loadVarsFiles(run, play, hosts);
   // A copy: include_role `public: true` adds roles to it while the play runs.
-  run.store.startPlay({ vars: play.vars, varsFiles, roles: [...play.roleInfos], playHostsAll: hosts, playHosts: hosts.slice(), batch: hosts, playName: play.name });
+  run.store.startPlay({ vars: play.vars, varsPrompt: prompted, varsFiles, roles: [...play.roleInfos], playHostsAll: hosts, playHosts: hosts.slice(), batch: hosts, playName: play.name });
   const scope = run.store.playScope!;
   const limiter = pLimit(Math.max(1, run.cfg.forks));
   const pr: PlayRun = {

@@ -94,7 +94,6 @@ export const UNSUPPORTED: Record<string, string> = {
   async: 'async tasks are not supported by tsplay',
   poll: 'async tasks (poll) are not supported by tsplay',
   module_defaults: 'module_defaults is not supported by tsplay; set the arguments on each task',
-  vars_prompt: 'vars_prompt is not supported by tsplay; pass the values with -e',
   become_exe: 'become_exe is not supported by tsplay',
   fact_path: 'fact_path (local facts) is not supported by tsplay',
 };

@@ -146,6 +146,25 @@ export interface IncludeNode extends Inheritable {
 
 export type Node = TaskNode | BlockNode | IncludeNode;
 
+/** One `vars_prompt:` entry of a play (values kept raw: prompt/default/flags are templated at play start). */
+export interface VarsPromptSpec {
+  name: string;
+  /** Question shown (default: the name). */
+  prompt?: unknown;
+  default?: unknown;
+  /** No echo (default true). */
+  private?: unknown;
+  /** Ask twice until both answers match. */
+  confirm?: unknown;
+  /** Hash the answer: sha512_crypt, sha256_crypt or md5_crypt (crypt(3) formats). */
+  encrypt?: unknown;
+  salt?: unknown;
+  saltSize?: unknown;
+  /** Keep the answer unsafe (never templated). */
+  unsafe?: unknown;
+  pos: SourcePos;
+}
+
 export interface Play extends Inheritable {
   uid: string;
   name: string;
@@ -170,6 +189,8 @@ export interface Play extends Inheritable {
   /** Roles used by the play (for role defaults/vars precedence). */
   roleInfos: RoleInfo[];
   order?: 'inventory' | 'reverse_inventory' | 'sorted' | 'reverse_sorted' | 'shuffle';
+  /** `vars_prompt:` entries, asked at the start of the play (values from -e skip the question). */
+  varsPrompt?: VarsPromptSpec[];
 }
 
 export interface Playbook {

@@ -12,6 +12,7 @@ import { makeUid } from './uid.ts';
 import { checkKeys, loadNodeList } from './tasks.ts';
 import { expandRoleRef, parseRoleRef } from './role.ts';
 import { posOf } from '../yaml.ts';
+import { readVarsPrompt } from './varsprompt.ts';
 
 /** Keywords an import_playbook entry applies to the plays it imports. */
 export interface ImportedBy {
@@ -126,6 +127,8 @@ export function loadPlay(ds: unknown, st: LoadState, listPos: SourcePos, importe
   const fh = r.bool('force_handlers');
   if (fh !== undefined) play.forceHandlers = fh;
   if (order !== undefined) play.order = order as Play['order'];
+  const vp = readVarsPrompt(r);
+  if (vp?.length) play.varsPrompt = vp;
   st.play = undefined;
   return play;
 }
