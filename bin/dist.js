@@ -2,8 +2,8 @@
 //   buildDist(root[, outDir])  bundle engine/ and modules/ (*.ts) with esbuild (tsx's own copy)
 //                      into ONE CommonJS file dist/tsplay-HASH.cjs (built-in modules included,
 //                      initialised on first use), warm a V8 code cache for it (bin/load.js) by
-//                      running a tiny local playbook, and write dist/manifest.json (the sources'
-//                      sizes and mtimes, and the bundle's name) last
+//                      running a tiny local playbook, and install dist/manifest.json (the
+//                      sources' sizes and mtimes, and the bundle's name) last
 //   distIsFresh(root)  (bin/fresh.js) true when the manifest matches the current sources
 // Used by bin/tsplay.js (fresh dist, else tsx) and by `npm run build` / the `prepare` script.
 import { execFileSync } from 'node:child_process';
@@ -163,12 +163,13 @@ function warmUp(distDir, bundle) {
 }
 
 /**
- * Put the build in `tmp` in place of `outDir`. The manifest is renamed last: until then the old
+ * Put the build in `tmp` in place of `outDir`, warming the code cache at the bundle's final path
+ * (V8 keeps the path a cache was made at). The manifest is renamed last: until then the old
  * manifest names the old bundle (or makes dist/ stale), so a starting tsplay never mixes builds.
  * The bundle and cache of the build being replaced stay one generation (a tsplay that read the
  * old manifest may still be about to read its bundle); older ones are removed.
  */
-function install(tmp, outDir) {
+function install(tmp, outDir, bundle, warm) {
   const previous = readManifest(outDir)?.bundle;
   if (!previous) {
     // first build, or an older layout: swap the directory with two renames
@@ -181,11 +182,13 @@ function install(tmp, outDir) {
     }
     renameSync(tmp, outDir);
     if (hadOld) rmSync(old, { recursive: true, force: true });
+    if (warm) warmUp(outDir, bundle);
     return;
   }
   mkdirSync(outDir, { recursive: true });
   const moved = readdirSync(tmp).filter((f) => f !== 'manifest.json');
   for (const f of moved) renameSync(join(tmp, f), join(outDir, f));
+  if (warm) warmUp(outDir, bundle);
   renameSync(join(tmp, 'manifest.json'), join(outDir, 'manifest.json'));
   rmSync(tmp, { recursive: true, force: true });
   const keep = new Set([...moved, 'manifest.json', previous, cacheFileOf(previous)]);
@@ -231,11 +234,10 @@ export async function buildDist(root, outDir = join(root, 'dist'), { warm = true
   const bundle = `tsplay-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.cjs`;
   mkdirSync(tmp, { recursive: true });
   writeFileSync(join(tmp, bundle), code);
-  if (warm) warmUp(tmp, bundle);
   // sources edited while building: the manifest would lie, so leave dist stale (tsx fallback)
   const after = fingerprint(root, sources(root));
   const manifest = JSON.stringify({ built: new Date().toISOString(), bundle, sources: before });
   writeFileSync(join(tmp, 'manifest.json'), JSON.stringify(after) === JSON.stringify(before) ? manifest : '{}');
-  install(tmp, outDir);
+  install(tmp, outDir, bundle, warm);
   return files.length;
 }

@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, rmSync, utimesSync, existsSync, readdirSync, readFileSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, symlinkSync, rmSync, utimesSync, existsSync, readdirSync, readFileSync, copyFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -36,7 +36,8 @@ function writeFixture(root: string): void {
       '  let shared = false;',
       '  try { m.fail(); } catch (e) { shared = e instanceof Oops; }',
       "  const esm = typeof (await importEsm('chalk')).Chalk;",
-      '  return { names: Object.keys(loaders).sort(), v: m.v(), k: K, shared, esm, url: import.meta.url };',
+      "  const where = /\\((\\/[^:]+):/.exec(new Error('x').stack!.split('\\n')[1])?.[1];",
+      '  return { names: Object.keys(loaders).sort(), v: m.v(), k: K, shared, esm, url: import.meta.url, where };',
       '}',
       '',
     ].join('\n'),
@@ -49,9 +50,8 @@ function writeFixture(root: string): void {
 const manifestOf = (dist: string) => JSON.parse(readFileSync(join(dist, 'manifest.json'), 'utf8')) as { bundle: string };
 
 /** Run the fixture's main in a child process through bin/load.js (as bin/tsplay.js does). */
-function runMain(root: string): Record<string, unknown> {
-  const dist = join(root, 'dist');
-  const code = `const { loadBundle } = await import(${JSON.stringify(LOAD_URL)}); const { main } = loadBundle(${JSON.stringify(dist)}, ${JSON.stringify(manifestOf(dist).bundle)}, { writeCache: false }); console.log(JSON.stringify(await main([])));`;
+function runMain(root: string, dist = join(root, 'dist'), writeCache = false): Record<string, unknown> {
+  const code = `const { loadBundle } = await import(${JSON.stringify(LOAD_URL)}); const { main } = loadBundle(${JSON.stringify(dist)}, ${JSON.stringify(manifestOf(dist).bundle)}, { writeCache: ${writeCache} }); console.log(JSON.stringify(await main([])));`;
   return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' }));
 }
 
@@ -72,7 +72,8 @@ describe('bin/dist.js', function () {
     const { bundle } = manifestOf(join(root, 'dist'));
     expect(bundle).to.match(/^tsplay-[0-9a-f]{16}\.cjs$/);
     expect(readdirSync(join(root, 'dist')).sort()).to.deep.equal(['manifest.json', bundle]);
-    expect(runMain(root)).to.deep.equal({ names: ['m', 'n'], v: 42, k: 41, shared: true, esm: 'function', url: pathToFileURL(join(root, 'dist', bundle)).href });
+    const file = join(root, 'dist', bundle);
+    expect(runMain(root)).to.deep.equal({ names: ['m', 'n'], v: 42, k: 41, shared: true, esm: 'function', url: pathToFileURL(file).href, where: file });
   });
 
   it('turns stale when a source changes, appears or disappears', async () => {
@@ -128,13 +129,24 @@ describe('bin/dist.js', function () {
     run();
     const accepted = () => {
       const src = readFileSync(file, 'utf8');
-      const s = new vm.Script(`(function (exports, require, module, __filename, __dirname, __tsplay_import) {${src}\n})`, { filename: file, cachedData: readFileSync(cacheFileOf(file)) });
+      const raw = readFileSync(cacheFileOf(file));
+      const nl = raw.indexOf(10);
+      expect(raw.subarray(0, nl).toString()).to.equal(`tsplay code cache for ${file}`);
+      const s = new vm.Script(`(function (exports, require, module, __filename, __dirname, __tsplay_import) {${src}\n})`, { filename: file, cachedData: raw.subarray(nl + 1) });
       return !s.cachedDataRejected;
     };
     expect(accepted()).to.equal(true);
     writeFileSync(cacheFileOf(file), 'garbage');
     run();
     expect(accepted()).to.equal(true);
+    // a copy elsewhere does not use the cache made for the original path (V8 would keep that path
+    // in stack traces): it writes its own
+    const copy = join(root, 'copy');
+    cpSync(dist, copy, { recursive: true });
+    const moved = runMain(root, copy, true);
+    expect(moved.where).to.equal(join(copy, manifestOf(copy).bundle));
+    expect(readFileSync(cacheFileOf(join(copy, manifestOf(copy).bundle))).toString('latin1')).to.match(new RegExp(`^tsplay code cache for ${copy}/`));
+    expect(runMain(root, copy).where).to.equal(join(copy, manifestOf(copy).bundle));
     // in-process, without writing
     const exp = loadBundle(dist, manifestOf(dist).bundle, { writeCache: false }) as { main: unknown };
     expect(typeof exp.main).to.equal('function');
