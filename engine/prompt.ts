@@ -69,9 +69,18 @@ export function prompt(question: string, hidden = false): Promise<string> {
     if (!input.isTTY) return readLine(input);
     output.write(question);
     if (hidden && typeof input.setRawMode === 'function') return readHidden(input, output);
+    // Cooked mode: Ctrl+C is a SIGINT, not a character; it ends the question (exit 99).
+    let onSigint: (() => void) | undefined;
+    const interrupted = new Promise<never>((_, reject) => {
+      onSigint = () => reject(new TsplayError('User interrupted execution', undefined, ExitCode.INTERRUPTED));
+      process.once('SIGINT', onSigint);
+    });
+    const line = readLine(input);
     try {
-      return await readLine(input);
+      return await Promise.race([line, interrupted]);
     } finally {
+      process.off('SIGINT', onSigint!);
+      line.catch(() => undefined);
       input.pause();
     }
   });
