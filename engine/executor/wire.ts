@@ -68,6 +68,7 @@ export function realServices(opts: { cli: ConnCliOptions; loader: LoaderOptions;
   const pool = new ConnectionPool(emit ? {
     onCommand: (host, command, become) => emit({ type: 'verbose', level: 3, msg: `<${host}> EXEC ${become ? `(${become}) ` : ''}${command}` }),
     log: (msg) => emit({ type: 'verbose', level: 1, msg }),
+    debug: (msg) => emit({ type: 'verbose', level: 3, msg }), // -vvv: why the connection keeper is not used (connection/pool.ts)
   } : {});
   const paramsCache = new Map<string, ConnParams>();
   const warnedHosts = new Set<string>();
