@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { TsplayError } from '../types.ts';
-import { promptHidden } from '../prompt.ts';
+import { isInteractive, promptHidden } from '../prompt.ts';
 
 /** ssh2's key parser, loaded on first use (keeps ssh2 out of runs that never connect directly). */
 const requireCjs = createRequire(import.meta.url);
@@ -44,7 +44,7 @@ export async function loadKeys(files: readonly string[], hooks: { passphrase?: (
     let pass = passphraseCache.get(file);
     if (pass === undefined) {
       if (hooks.passphrase) pass = await hooks.passphrase(file);
-      else if (!process.stdin.isTTY) throw new TsplayError(`private key ${file} is encrypted and there is no terminal to ask for its passphrase (load it into ssh-agent, or run from a terminal)`);
+      else if (!isInteractive()) throw new TsplayError(`private key ${file} is encrypted and there is no terminal to ask for its passphrase (load it into ssh-agent, or run from a terminal)`);
       else pass = await promptHidden(`Enter passphrase for key '${file}': `);
     }
     parsed = utils.parseKey(data, pass);
