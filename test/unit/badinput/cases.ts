@@ -92,6 +92,7 @@ export function badCases(): BadCase[] {
   task('bad when', '    - debug: msg=hi\n      when: "1 +"\n', /p\.yml:4/);
   task('loop over a number', '    - debug: msg="{{ item }}"\n      loop: 5\n', /p\.yml:5/, 4);
   task('include_tasks missing file', '    - include_tasks: nope.yml\n', /p\.yml:4.*nope\.yml/);
+  pb('include_role circular (dynamic)', { 'p.yml': PLAY('    - include_role: { name: ra }\n'), 'roles/ra/tasks/main.yml': '- include_role: name=rb\n', 'roles/rb/tasks/main.yml': '- include_role: name=ra\n' }, /\.yml:\d+.*include_role nested more than 100 levels deep/i, 2);
   pb('include_tasks circular (dynamic)', { 'p.yml': PLAY('    - include_tasks: a.yml\n'), 'a.yml': '- include_tasks: b.yml\n', 'b.yml': '- include_tasks: a.yml\n' }, /\.yml:\d+.*(circular|recursion|depth)/i, 2);
 
   // ---- -e values
