@@ -8,9 +8,9 @@
 // Used by bin/tsplay.js (fresh dist, else tsx) and by `npm run build` / the `prepare` script.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, writeFileSync, rmSync, renameSync, mkdirSync, existsSync, mkdtempSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, rmSync, renameSync, mkdirSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve, dirname, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sources, fingerprint, readManifest } from './fresh.js';
 import { cacheFileOf } from './load.js';
@@ -18,70 +18,72 @@ import { cacheFileOf } from './load.js';
 export { distIsFresh } from './fresh.js';
 
 /**
- * npm packages bundled in (pure JavaScript, ESM-only, on the start-up path: they join the code
- * cache). Every other package stays external and is `require`d from node_modules at run time.
+ * npm packages bundled in, so their compiled code joins the code cache: the ones on the start-up
+ * path (chalk, js-yaml, p-limit), nunjucks' parser, and ssh2 with its pure-JavaScript dependencies (its native
+ * binding and the optional cpu-features stay external; its `__dirname`/`__filename` are mapped
+ * to the real files in node_modules). Every other package stays external and is `require`d from
+ * node_modules at run time.
  */
-export const BUNDLED_PACKAGES = ['chalk', 'js-yaml', 'p-limit', 'yocto-queue'];
+export const BUNDLED_PACKAGES = ['chalk', 'js-yaml', 'p-limit', 'yocto-queue', 'ssh2', 'asn1', 'bcrypt-pbkdf', 'tweetnacl', 'safer-buffer', 'nunjucks'];
 
 /**
- * External npm packages the bundle loads on first USE instead of at start-up: CommonJS packages
- * imported as `import pkg from 'pkg'` whose load is costly and that a run may not need at all
- * (ssh2: ~50 ms of CPU with its crypto and wasm set-up; --list-hosts, --syntax-check and runs
- * through the connection keeper never use it).
+ * CommonJS packages our code loads on first use with `createRequire(import.meta.url)(ID)` (ssh2 on
+ * the first direct connection, nunjucks' parser on the first expression): in the bundle that
+ * call returns a BUNDLED copy for these IDs, so their compiled code joins the code cache too.
  */
-export const LAZY_PACKAGES = ['ssh2'];
+export const BUNDLED_REQUIRES = ['ssh2', 'nunjucks/src/lexer', 'nunjucks/src/parser', 'nunjucks/src/nodes'];
 
 /**
- * The stand-in the bundle imports for a lazy package: its default export is a proxy that
- * requires the package on the first call, `new`, `in`, key listing, or property read after it
- * has loaded. Before that, reading a property (`const { Client } = ssh2`, `ssh2.utils`) gives
- * another such proxy for that path, so module top levels can destructure without loading.
- * Only calls and `new` through such a pre-load path are supported (no comparing its values).
+ * The bundle's `node:module` for our own files: Node's, with a `createRequire` whose require
+ * function returns the bundled copy for BUNDLED_REQUIRES (initialised on that first call, as
+ * the real require would load it) and Node's require for everything else.
  */
-export function lazyPackageSource(name) {
-  return `import { createRequire } from 'node:module';
-const require = createRequire(import.meta.url);
-let mod;
-const load = () => (mod ??= require(${JSON.stringify(name)}));
-const at = (path) => path.reduce((o, k) => o[k], load());
-const proxies = new WeakMap();
-const real = (v) => (proxies.has(v) ? at(proxies.get(v)) : v);
-function lazy(path) {
-  // a bound function: callable and constructible, with no own non-configurable keys (Proxy invariants)
-  const p = new Proxy(function () {}.bind(null), {
-    get: (_t, k) => (mod ? Reflect.get(at(path), k) : k === 'then' ? undefined : lazy([...path, k])),
-    apply: (_t, self, args) => Reflect.apply(at(path), real(self), args),
-    construct: (_t, args) => Reflect.construct(at(path), args),
-    has: (_t, k) => Reflect.has(at(path), k),
-    ownKeys: () => Reflect.ownKeys(at(path)),
-    getOwnPropertyDescriptor: (_t, k) => { const d = Reflect.getOwnPropertyDescriptor(at(path), k); return d && { ...d, configurable: true }; },
-    getPrototypeOf: () => Reflect.getPrototypeOf(at(path)),
-  });
-  proxies.set(p, path);
-  return p;
+function moduleShimSource() {
+  const cases = BUNDLED_REQUIRES.map((id) => `    case ${JSON.stringify(id)}: return require(${JSON.stringify(id)});`).join('\n');
+  return `const real = require('node:module');
+function createRequire(url) {
+  const r = real.createRequire(url);
+  const req = (id) => {
+    switch (id) {
+${cases}
+      default: return r(id);
+    }
+  };
+  return Object.assign(req, { resolve: r.resolve, cache: r.cache, extensions: r.extensions, main: r.main });
 }
-export default lazy([]);
+module.exports = { ...real, createRequire };
 `;
 }
 
 const packageName = (spec) => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
 
 /**
- * esbuild plugin: LAZY_PACKAGES resolve to their lazy stand-ins, BUNDLED_PACKAGES are bundled,
- * every other bare specifier stays external (node: built-ins are external on platform node).
+ * esbuild plugin: BUNDLED_PACKAGES are bundled, every other bare specifier stays external
+ * (node: built-ins are external on platform node); our files' `node:module` is the shim above.
+ * In bundled package files, `__dirname`/`__filename` become the file's real location (relative
+ * to the bundle's directory at run time) and native `.node` addons stay external at their path.
  */
-function packagesPlugin() {
+function packagesPlugin(root, outDir) {
+  const rel = (abs) => relative(outDir, abs).split(sep).join('/');
+  const ours = (importer) => importer.startsWith(root) && !importer.includes(`${sep}node_modules${sep}`);
   return {
     name: 'tsplay-packages',
     setup(b) {
-      b.onResolve({ filter: /^[^./#]/ }, (a) => {
-        if (a.path.startsWith('node:') || a.namespace === 'tsplay-lazy') return undefined;
-        const pkg = packageName(a.path);
-        if (LAZY_PACKAGES.includes(a.path) && a.kind === 'import-statement') return { path: a.path, namespace: 'tsplay-lazy' };
-        if (BUNDLED_PACKAGES.includes(pkg)) return undefined;
-        return { path: a.path, external: true };
+      b.onResolve({ filter: /^(node:)?module$/ }, (a) => (a.namespace === 'file' && ours(a.importer) ? { path: 'node:module', namespace: 'tsplay-module' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'tsplay-module' }, () => ({ contents: moduleShimSource(), loader: 'js', resolveDir: root }));
+      b.onResolve({ filter: /\.node$/ }, (a) => ({ path: `./${rel(resolve(a.resolveDir, a.path))}`.replace(/^\.\/\.\.\//, '../'), external: true }));
+      b.onLoad({ filter: /[/\\]node_modules[/\\].*\.c?js$/ }, (a) => {
+        const src = readFileSync(a.path, 'utf8');
+        if (!/\b__(dirname|filename)\b/.test(src)) return undefined;
+        const contents = src
+          .replace(/\b__dirname\b/g, `__tsplay_path(${JSON.stringify(rel(dirname(a.path)))})`)
+          .replace(/\b__filename\b/g, `__tsplay_path(${JSON.stringify(rel(a.path))})`);
+        return { contents, loader: 'js' };
       });
-      b.onLoad({ filter: /.*/, namespace: 'tsplay-lazy' }, (a) => ({ contents: lazyPackageSource(a.path), loader: 'js', resolveDir: process.cwd() }));
+      b.onResolve({ filter: /^[^./#]/ }, (a) => {
+        if (a.path.startsWith('node:')) return undefined;
+        return BUNDLED_PACKAGES.includes(packageName(a.path)) ? undefined : { path: a.path, external: true };
+      });
     },
   };
 }
@@ -108,6 +110,8 @@ function entrySource(files) {
     ...mods.map((m) => `  ${JSON.stringify(m)}: () => import(${JSON.stringify(`./modules/${m}.ts`)}),`),
     '});',
     "export { main } from './engine/cli.ts';",
+    '/** Load the bundled on-demand packages now (the build\'s warm-up: their code joins the code cache). */',
+    `export function warmBundledRequires() { ${BUNDLED_REQUIRES.map((p) => `require(${JSON.stringify(p)});`).join(' ')} }`,
     '',
   ].join('\n');
 }
@@ -150,7 +154,7 @@ function warmUp(distDir, bundle) {
     writeFileSync(join(dir, 'warm.yml'), WARMUP_PLAYBOOK);
     writeFileSync(join(dir, 'hosts'), 'localhost ansible_connection=local\n');
     const load = pathToFileURL(join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, 'load.js')).href;
-    const code = `const { loadBundle } = await import(${JSON.stringify(load)}); const { main } = loadBundle(${JSON.stringify(distDir)}, ${JSON.stringify(bundle)}); process.exitCode = await main(['warm.yml', '-i', 'hosts']);`;
+    const code = `const { loadBundle } = await import(${JSON.stringify(load)}); const b = loadBundle(${JSON.stringify(distDir)}, ${JSON.stringify(bundle)}); b.warmBundledRequires(); process.exitCode = await b.main(['warm.yml', '-i', 'hosts']);`;
     const env = { ...process.env, NO_COLOR: '1', TSPLAY_SSH_PERSIST: '0' };
     delete env.NODE_OPTIONS;
     execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: dir, env, stdio: 'ignore', timeout: 60_000 });
@@ -191,7 +195,7 @@ function install(tmp, outDir, bundle, warm) {
   if (warm) warmUp(outDir, bundle);
   renameSync(join(tmp, 'manifest.json'), join(outDir, 'manifest.json'));
   rmSync(tmp, { recursive: true, force: true });
-  const keep = new Set([...moved, 'manifest.json', previous, cacheFileOf(previous)]);
+  const keep = new Set([...moved, cacheFileOf(bundle), 'manifest.json', previous, cacheFileOf(previous)]);
   for (const f of readdirSync(outDir)) if (!keep.has(f)) rmSync(join(outDir, f), { recursive: true, force: true });
 }
 
@@ -216,11 +220,17 @@ export async function buildDist(root, outDir = join(root, 'dist'), { warm = true
       target: 'node20',
       // import.meta.url of every bundled file: the bundle's own URL (bin/load.js passes __filename)
       define: { 'import.meta.url': '__tsplay_bundle_url' },
-      banner: { js: '"use strict";\nvar __tsplay_bundle_url = require("node:url").pathToFileURL(__filename).href;' },
+      banner: {
+        js: [
+          '"use strict";',
+          'var __tsplay_bundle_url = require("node:url").pathToFileURL(__filename).href;',
+          'var __tsplay_path = (rel) => require("node:path").join(__dirname, rel);',
+        ].join('\n'),
+      },
       // import() of an external cannot run inside vm.Script (bin/load.js): require, or for ES
       // modules engine/modules/builtins.ts importEsm (the loader's own import())
       supported: { 'dynamic-import': false },
-      plugins: [packagesPlugin()],
+      plugins: [packagesPlugin(root, outDir)],
       legalComments: 'none',
       logLevel: 'silent',
       write: false,
