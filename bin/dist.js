@@ -19,10 +19,10 @@ export { distIsFresh } from './fresh.js';
 
 /**
  * npm packages bundled in, so their compiled code joins the code cache: the ones on the start-up
- * path (chalk, js-yaml, p-limit), nunjucks' parser, and ssh2 with its pure-JavaScript dependencies (its native
- * binding and the optional cpu-features stay external; its `__dirname`/`__filename` are mapped
- * to the real files in node_modules). Every other package stays external and is `require`d from
- * node_modules at run time.
+ * path (chalk, js-yaml, p-limit), nunjucks' parser, and ssh2 with its pure-JavaScript
+ * dependencies (its native binding and the optional cpu-features stay external; its
+ * `__dirname`/`__filename` are mapped to its real files in node_modules). Every other package
+ * stays external and is `require`d from node_modules at run time.
  */
 export const BUNDLED_PACKAGES = ['chalk', 'js-yaml', 'p-limit', 'yocto-queue', 'ssh2', 'asn1', 'bcrypt-pbkdf', 'tweetnacl', 'safer-buffer', 'nunjucks'];
 
