@@ -110,6 +110,11 @@ export interface ExecOptions {
   become?: BecomeSpec;
   /** Kill the command and fail after this many ms. */
   timeoutMs?: number;
+  /**
+   * Stop the command when this signal aborts: a queued command never starts, a running one is
+   * killed on the host (its whole process tree), and the call rejects with CommandAbortedError.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ExecResult {

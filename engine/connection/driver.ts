@@ -7,7 +7,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { WrappedCommand } from './become.ts';
 import { prepareCommand, SU_PROMPT_RE } from './become.ts';
-import { BecomeError, CommandTimeoutError } from './errors.ts';
+import { BecomeError, CommandAbortedError, CommandTimeoutError } from './errors.ts';
 import { shQuote } from './shell.ts';
 import { TsplayError, type ExecOptions } from '../types.ts';
 import { redact } from '../secrets.ts';
@@ -77,7 +77,7 @@ export function prepareRun(
 export function drive(
   proc: ProcHandle,
   wrapped: WrappedCommand,
-  opts: { host: string; stdin?: Buffer; timeoutMs?: number },
+  opts: { host: string; stdin?: Buffer; timeoutMs?: number; signal?: AbortSignal },
 ): Promise<RawResult> {
   return new Promise<RawResult>((resolve, reject) => {
     const b = wrapped.become;
@@ -96,8 +96,10 @@ export function drive(
       if (settled) return;
       settled = true;
       if (timer) clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
       fn();
     };
+    const onAbort = () => fail(new CommandAbortedError(opts.host));
     const fail = (e: Error) => finish(() => {
       try { proc.kill({ authenticated }); } catch { /* already gone */ }
       reject(e);
@@ -181,6 +183,8 @@ export function drive(
       // Backstop for a hung transport: coreutils timeout on the target normally fires first.
       timer = setTimeout(() => fail(new CommandTimeoutError(opts.timeoutMs!, opts.host)), opts.timeoutMs + 5000);
     }
+    if (opts.signal?.aborted) return onAbort();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
     if (!b) writeStdin();
   });
 }

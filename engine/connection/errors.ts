@@ -17,6 +17,14 @@ export class CommandTimeoutError extends TsplayError {
   }
 }
 
+/** The caller aborted the command (ExecOptions.signal): it was killed on the host, or never started. */
+export class CommandAbortedError extends TsplayError {
+  constructor(public readonly host: string) {
+    super(`command on ${host} was stopped`, undefined, ExitCode.HOST_FAILED);
+    this.name = 'CommandAbortedError';
+  }
+}
+
 /** A file could not be written or read on the target (disk full, permission denied, missing). */
 export class RemoteFileError extends TsplayError {
   constructor(message: string, public readonly host: string) {

@@ -12,5 +12,5 @@ export { MuxClient, MuxConnection } from './persist/client.ts';
 export { keeperPaths, persistSeconds, DEFAULT_PERSIST_SECONDS, type KeeperPaths } from './persist/paths.ts';
 export { SshConnection, MAX_CHANNELS, type SshHooks } from './ssh.ts';
 export { LocalConnection } from './local.ts';
-export { BecomeError, CommandTimeoutError, RemoteFileError } from './errors.ts';
+export { BecomeError, CommandAbortedError, CommandTimeoutError, RemoteFileError } from './errors.ts';
 export { shQuote, buildCommandLine } from './shell.ts';

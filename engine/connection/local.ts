@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { TsplayError, type BecomeSpec, type Connection, type ExecOptions, type ExecResult, type PutFileOptions } from '../types.ts';
 import { drive, prepareRun, type RawResult } from './driver.ts';
 import { putFileScript, getFileCommand, failureReason } from './files.ts';
-import { RemoteFileError } from './errors.ts';
+import { CommandAbortedError, RemoteFileError } from './errors.ts';
 import type { SshHooks } from './ssh.ts';
 
 /** A connection to the controller itself. */
@@ -23,6 +23,7 @@ export class LocalConnection implements Connection {
   /** Run a command line; raw byte-exact output. */
   async run(command: string, opts: ExecOptions = {}): Promise<RawResult> {
     const { stdin, wrapped } = prepareRun(this.host, command, opts, this.hooks.onCommand);
+    if (opts.signal?.aborted) throw new CommandAbortedError(this.host);
     if (wrapped.pty) throw new TsplayError(`become method su with a password is not supported on the local connection (${this.host}); use sudo`);
     const child = spawn('/bin/sh', ['-c', wrapped.command], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     const pid = child.pid;
@@ -46,7 +47,7 @@ export class LocalConnection implements Connection {
         },
       },
       wrapped,
-      { host: this.host, stdin, timeoutMs: opts.timeoutMs },
+      { host: this.host, stdin, timeoutMs: opts.timeoutMs, signal: opts.signal },
     );
   }
 

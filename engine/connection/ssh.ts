@@ -18,7 +18,7 @@ import { prepareCommand } from './become.ts';
 import { drive, prepareRun, withTimeout, MAX_COMMAND_BYTES, type ProcHandle, type RawResult } from './driver.ts';
 import { shQuote } from './shell.ts';
 import { putFileScript, getFileCommand, failureReason } from './files.ts';
-import { RemoteFileError } from './errors.ts';
+import { CommandAbortedError, RemoteFileError } from './errors.ts';
 import { ShellSession, SessionEndedError } from './session.ts';
 import type { WrappedCommand } from './become.ts';
 import { hostKeyVerifier } from './hostverify.ts';
@@ -365,7 +365,7 @@ export class SshConnection implements Connection {
           kill: (o) => {
             this.active.delete(entry);
             // Kill helpers never kill (no loops); a command whose become failed is killed without it.
-            if (entry.pid && !entry.internal && !this.closedByUser) void this.killTrees([o?.authenticated === false ? { ...entry, become: undefined } : entry]);
+            if (entry.pid && !entry.internal && !this.closedByUser) this.trackKill(this.killTrees([o?.authenticated === false ? { ...entry, become: undefined } : entry]));
             try {
               ch.signal('KILL');
             } catch { /* ignore */ }
@@ -384,6 +384,23 @@ export class SshConnection implements Connection {
    * the command had. Resolves when done (at most ~6 s); never rejects.
    */
   private async killTrees(cmds: ActiveCommand[]): Promise<void> {
+    await this.killTreesNow(cmds);
+  }
+
+  /** Kills started by a failing command (timeout, abort, become failure), until they finish. */
+  private readonly kills = new Set<Promise<void>>();
+
+  private trackKill(p: Promise<void>): void {
+    this.kills.add(p);
+    void p.finally(() => this.kills.delete(p));
+  }
+
+  /** Resolves when the kills started so far are done (an aborted command's caller waits for them). */
+  private async killsSettled(): Promise<void> {
+    await Promise.allSettled([...this.kills]);
+  }
+
+  private async killTreesNow(cmds: ActiveCommand[]): Promise<void> {
     if (!this.alive) return;
     const groups = new Map<string, { become?: BecomeSpec; pids: number[] }>();
     for (const c of cmds) {
@@ -414,19 +431,30 @@ export class SshConnection implements Connection {
   /** Run a command line; raw byte-exact output. */
   async run(command: string, opts: ExecOptions = {}): Promise<RawResult> {
     const { stdin, wrapped } = prepareRun(this.host, command, opts, this.hooks.onCommand);
+    const aborted = () => opts.signal?.aborted && new CommandAbortedError(this.host);
+    const early = aborted();
+    if (early) throw early;
     return this.limit(async () => {
+      const late = aborted(); // aborted while queued: never starts
+      if (late) throw late;
       await this.connect();
-      if (this.sessionFits(wrapped, stdin)) {
-        const r = await this.runInSession(wrapped, stdin, opts);
-        if (r) return r;
-      }
-      this.makeRoomForChannel();
-      this.execChannels++;
       try {
-        const proc = await this.openChannel(wrapped.command, wrapped.pty, { become: opts.become });
-        return await drive(proc, wrapped, { host: this.host, stdin, timeoutMs: opts.timeoutMs });
-      } finally {
-        this.execChannels--;
+        if (this.sessionFits(wrapped, stdin)) {
+          const r = await this.runInSession(wrapped, stdin, opts);
+          if (r) return r;
+        }
+        this.makeRoomForChannel();
+        this.execChannels++;
+        try {
+          const proc = await this.openChannel(wrapped.command, wrapped.pty, { become: opts.become });
+          return await drive(proc, wrapped, { host: this.host, stdin, timeoutMs: opts.timeoutMs, signal: opts.signal });
+        } finally {
+          this.execChannels--;
+        }
+      } catch (e) {
+        // an aborted command is dead on the host when the call returns
+        if (e instanceof CommandAbortedError) await this.killsSettled();
+        throw e;
       }
     });
   }
@@ -502,12 +530,12 @@ export class SshConnection implements Connection {
       },
       kill: (o) => {
         this.active.delete(entry);
-        if (entry.pid && !this.closedByUser) void this.killTrees([o?.authenticated === false ? { ...entry, become: undefined } : entry]);
+        if (entry.pid && !this.closedByUser) this.trackKill(this.killTrees([o?.authenticated === false ? { ...entry, become: undefined } : entry]));
         proc.kill();
       },
     };
     try {
-      return await drive(handle, wrapped, { host: this.host, timeoutMs: opts.timeoutMs });
+      return await drive(handle, wrapped, { host: this.host, timeoutMs: opts.timeoutMs, signal: opts.signal });
     } catch (e) {
       if (!(e instanceof SessionEndedError)) throw e;
       if (!e.ready && this.alive) {

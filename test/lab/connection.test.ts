@@ -13,7 +13,7 @@ import { bootLab, teardownLab, labExec, type LabInfo } from '../support/lab.ts';
 import { connParamsFor, type ConnParams } from '../../engine/connection/params.ts';
 import { SshConnection } from '../../engine/connection/ssh.ts';
 import { ConnectionPool } from '../../engine/connection/pool.ts';
-import { BecomeError, CommandTimeoutError, RemoteFileError } from '../../engine/connection/errors.ts';
+import { BecomeError, CommandAbortedError, CommandTimeoutError, RemoteFileError } from '../../engine/connection/errors.ts';
 import { UnreachableError } from '../../engine/types.ts';
 import { redact } from '../../engine/secrets.ts';
 
@@ -144,6 +144,23 @@ describe('lab: SSH connection layer', function () {
       } finally {
         delete process.env.TSPLAY_SSH_SESSIONS;
       }
+    });
+
+    it('ExecOptions.signal: an abort kills the running command on the host (session and exec channel, also under sudo) and a queued one never starts', async () => {
+      const ac = new AbortController();
+      const inSession = c.exec('sleep 71 & sleep 72; echo x', { signal: ac.signal });
+      const underSudo = c.exec('sleep 73', { signal: ac.signal, become: { method: 'sudo', user: 'root' } });
+      const onChannel = c.exec('sleep 74', { signal: ac.signal, stdin: 'x', become: { method: 'sudo', user: 'root' } }); // stdin under become: exec channel
+      await new Promise((r) => setTimeout(r, 800));
+      expect(await inHost('h1', 'for n in 71 72 73 74; do pgrep -x sleep -a | grep -q "sleep $n" && printf "$n "; done')).to.equal('71 72 73 74 ');
+      ac.abort();
+      const queued = c.exec('touch /tmp/tsplay-never', { signal: ac.signal });
+      for (const e of await Promise.all([inSession, underSudo, onChannel, queued].map((p) => p.then(() => null, (x: unknown) => x)))) {
+        expect(e).to.be.instanceOf(CommandAbortedError);
+      }
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(await inHost('h1', "pgrep -a -f 'sleep 7[1234]' || echo none; test -e /tmp/tsplay-never && echo ran || true")).to.equal('none\n');
+      expect((await c.exec('echo still fine')).stdout).to.equal('still fine\n');
     });
 
     it('concurrent channels really run in parallel', async () => {

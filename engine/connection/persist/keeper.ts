@@ -5,13 +5,14 @@
  * the keeper runs them on its SshConnections. A connection nobody references is closed after
  * its persist time; the keeper exits once it has neither connections nor clients. When a
  * client releases a connection or goes away (Ctrl+C, killed), the commands IT started are
- * killed on the hosts (tag.ts) and the connection stays up for the next run.
+ * stopped (ExecOptions.signal: running ones killed on the host with their whole process tree,
+ * queued ones never start) and the connection stays up for the next run.
  */
 import { createServer, createConnection, type Server, type Socket } from 'node:net';
 import { chmodSync, renameSync, statSync, unlinkSync, writeFileSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
-import { UnreachableError, type BecomeSpec } from '../../types.ts';
+import { UnreachableError } from '../../types.ts';
 import { redact, registerSecret } from '../../secrets.ts';
 import type { ConnParams } from '../params.ts';
 import { SshConnection } from '../ssh.ts';
@@ -19,7 +20,6 @@ import { MAX_HANDSHAKES } from '../pool.ts';
 import { writeFrame, FrameDecoder, type Frame } from './frame.ts';
 import { encodeError } from './errcodec.ts';
 import { PROTO_VERSION, type Request, type Reply } from './protocol.ts';
-import { killScript, newToken, tagCommand } from './tag.ts';
 import { secureDir } from './paths.ts';
 import { dirname } from 'node:path';
 
@@ -28,8 +28,8 @@ export const NEEDS_PASSPHRASE = 'tsplay-keeper: key needs a passphrase';
 
 /** How long a keeper with no clients and no connections waits before exiting. */
 const EXIT_GRACE_MS = 300;
-/** A kill still queued on the busy connection after this long goes over a helper connection. */
-const KILL_QUEUE_MS = 3000;
+/** How long a release waits for the client's aborted commands to be killed on the host. */
+const RELEASE_WAIT_MS = 10_000;
 /** How long a fresh keeper waits for its first client. */
 const FIRST_CLIENT_MS = 15_000;
 
@@ -50,9 +50,10 @@ interface Entry {
 /** One connected run. */
 interface Client {
   sock: Socket;
-  token: string;
-  /** running commands: request id -> the connection and become they use */
-  running: Map<number, { entry: Entry; become?: BecomeSpec }>;
+  /** per kept connection: aborts this client's commands on it (release, disconnect) */
+  stops: Map<Entry, AbortController>;
+  /** per kept connection: this client's commands in flight */
+  inflight: Map<Entry, Set<Promise<unknown>>>;
   closed: boolean;
 }
 
@@ -98,7 +99,7 @@ class Keeper {
   }
 
   private accept(sock: Socket): void {
-    const client: Client = { sock, token: newToken(), running: new Map(), closed: false };
+    const client: Client = { sock, stops: new Map(), inflight: new Map(), closed: false };
     this.clients.add(client);
     if (this.exitTimer) clearTimeout(this.exitTimer);
     this.exitTimer = undefined;
@@ -141,18 +142,22 @@ class Keeper {
           const entry = this.entryFor(req.cid);
           const o = req.opts;
           if (o.become?.password) registerSecret(o.become.password);
-          client.running.set(id, { entry, become: o.become });
+          const running = entry.conn.run(req.command, {
+            ...(o.env ? { env: o.env } : {}),
+            ...(o.cwd ? { cwd: o.cwd } : {}),
+            ...(o.become ? { become: o.become } : {}),
+            ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+            ...(o.stdin ? { stdin: f.bufs[0] ?? Buffer.alloc(0) } : {}),
+            signal: this.stopFor(client, entry).signal,
+          });
+          const mine = client.inflight.get(entry) ?? new Set<Promise<unknown>>();
+          client.inflight.set(entry, mine);
+          mine.add(running);
           try {
-            const r = await entry.conn.run(tagCommand(req.command, client.token), {
-              ...(o.env ? { env: o.env } : {}),
-              ...(o.cwd ? { cwd: o.cwd } : {}),
-              ...(o.become ? { become: o.become } : {}),
-              ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
-              ...(o.stdin ? { stdin: f.bufs[0] ?? Buffer.alloc(0) } : {}),
-            });
+            const r = await running;
             return this.send(client, { op: 'ok', id, rc: r.rc }, [r.stdout, r.stderr]);
           } finally {
-            client.running.delete(id);
+            mine.delete(running);
           }
         }
         case 'put': {
@@ -225,40 +230,29 @@ class Keeper {
     }
   }
 
-  /** Kill `client`'s commands on `entry` (same privileges they had) and drop its reference. */
-  private async release(client: Client, entry: Entry): Promise<void> {
-    await this.killMine(client, entry);
-    entry.refs.delete(client);
-    if (entry.refs.size === 0) this.idle(entry);
-    // commands that were still queued (channel limit, reconnect) start later: kill them too
-    void (async () => {
-      for (let i = 0; i < 10 && [...client.running.values()].some((r) => r.entry === entry); i++) {
-        await new Promise((r) => setTimeout(r, 1000));
-        await this.killMine(client, entry);
-      }
-    })();
+  /** The abort controller of `client`'s commands on `entry`. */
+  private stopFor(client: Client, entry: Entry): AbortController {
+    let c = client.stops.get(entry);
+    if (!c) client.stops.set(entry, (c = new AbortController()));
+    return c;
   }
 
-  /** One kill pass over `client`'s commands on `entry`, grouped by the become they run with. */
-  private async killMine(client: Client, entry: Entry): Promise<void> {
-    const mine = [...client.running.values()].filter((r) => r.entry === entry);
-    if (!mine.length || !entry.conn.isAlive) return;
-    const groups = new Map<string, BecomeSpec | undefined>();
-    for (const r of mine) groups.set(JSON.stringify(r.become ?? null), r.become);
-    const kill = (conn: SshConnection) => Promise.allSettled([...groups.values()].map((become) => conn.run(killScript(client.token), { ...(become ? { become } : {}), timeoutMs: 8000 })));
-    const main = kill(entry.conn);
-    let timer: NodeJS.Timeout | undefined;
-    const slow = await Promise.race([main.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), KILL_QUEUE_MS)))]);
-    clearTimeout(timer);
-    if (!slow) return;
-    // the connection's channels are all busy (the kill waits behind what it should kill): use a second connection
-    const helper = new SshConnection(entry.params, { passphrase: async () => { throw new Error(NEEDS_PASSPHRASE); } });
-    try {
-      await helper.connect();
-      await kill(helper);
-    } catch { /* nothing more to do */ } finally {
-      void helper.close().catch(() => undefined);
+  /**
+   * Stop `client`'s commands on `entry` (running ones are killed on the host with the privileges
+   * they had, queued ones never start) and drop its reference.
+   */
+  private async release(client: Client, entry: Entry): Promise<void> {
+    client.stops.get(entry)?.abort();
+    client.stops.delete(entry);
+    // an aborted command settles once it is dead on the host (SshConnection waits for its kill)
+    const mine = [...(client.inflight.get(entry) ?? [])];
+    if (mine.length) {
+      let t: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled(mine), new Promise((r) => (t = setTimeout(r, RELEASE_WAIT_MS)))]);
+      clearTimeout(t);
     }
+    entry.refs.delete(client);
+    if (entry.refs.size === 0) this.idle(entry);
   }
 
   /** No client holds `entry`: close it after its persist time. */

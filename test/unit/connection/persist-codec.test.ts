@@ -3,7 +3,6 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { encodeFrame, FrameDecoder, writeFrame } from '../../../engine/connection/persist/frame.ts';
 import { decodeError, encodeError } from '../../../engine/connection/persist/errcodec.ts';
-import { tagCommand, killScript } from '../../../engine/connection/persist/tag.ts';
 import { persistSeconds } from '../../../engine/connection/persist/paths.ts';
 import { connectionId } from '../../../engine/connection/persist/keeper.ts';
 import { defaultPersistSeconds } from '../../../engine/connection/pool.ts';
@@ -95,38 +94,7 @@ describe('connection keeper: errors cross the socket as the same classes', () =>
   });
 });
 
-describe('connection keeper: command tagging, settings, identities', () => {
-  it('a tagged command runs unchanged (quotes, rc, stdin) with the token in its environment', () => {
-    const cmd = `printf '%s|' "it's" "$TSPLAY_MUX"; cat; exit 3`;
-    let out = '';
-    let rc = 0;
-    try {
-      out = execFileSync('/bin/sh', ['-c', tagCommand(cmd, 'abc123')], { input: 'in' }).toString();
-    } catch (e) {
-      const x = e as { status: number; stdout: Buffer };
-      rc = x.status;
-      out = x.stdout.toString();
-    }
-    expect(rc).to.equal(3);
-    expect(out).to.equal("it's|abc123|in");
-  });
-
-  it('the kill script kills exactly the tagged commands and their children', function () {
-    this.timeout(10_000);
-    const tagged = execFileSync('/bin/sh', ['-c', `${tagCommand('sleep 301 & sleep 302', 'tok1')} >/dev/null 2>&1 & echo $!`]).toString().trim();
-    const other = execFileSync('/bin/sh', ['-c', `${tagCommand('sleep 303', 'tok2')} >/dev/null 2>&1 & echo $!`]).toString().trim();
-    execFileSync('sleep', ['0.3']);
-    execFileSync('/bin/sh', ['-c', killScript('tok1')]);
-    const alive = (pat: string) => execFileSync('/bin/sh', ['-c', `pgrep -f '${pat}' || true`]).toString().trim() !== '';
-    expect(alive('sleep 30[1]'), 'tagged child').to.equal(false);
-    expect(alive('sleep 30[2]'), 'tagged command').to.equal(false);
-    expect(alive('sleep 30[3]'), 'other client').to.equal(true);
-    execFileSync('/bin/sh', ['-c', killScript('tok2')]);
-    expect(alive('sleep 30[3]')).to.equal(false);
-    expect(tagged).to.match(/^\d+$/);
-    expect(other).to.match(/^\d+$/);
-  });
-
+describe('connection keeper: settings, identities', () => {
   it('TSPLAY_SSH_PERSIST: seconds, units, 0/no disables, garbage means the default', () => {
     expect(persistSeconds({})).to.equal(60);
     expect(persistSeconds({ TSPLAY_SSH_PERSIST: '5' })).to.equal(5);
