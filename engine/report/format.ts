@@ -51,18 +51,23 @@ export function censor(result: Record<string, unknown>): Record<string, unknown>
  * Deep copy of a JSON-like value with every string (keys included) passed through redact(),
  * so a secret is removed before JSON escaping could disguise it.
  */
-export function redactDeep(value: unknown, seen = new WeakSet<object>()): unknown {
+export function redactDeep(value: unknown, ancestors = new WeakSet<object>()): unknown {
   if (typeof value === 'string') return redact(value);
   if (value === null || typeof value !== 'object') return value;
-  if (seen.has(value)) return '[Circular]';
-  seen.add(value);
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, seen));
+  // only a value that contains itself is circular; one shared by two keys is printed twice
+  if (ancestors.has(value)) return '[Circular]';
   if (Buffer.isBuffer(value)) return redact(value.toString('utf8'));
   if (value instanceof Date) return value.toISOString();
   if (value instanceof Error) return redact(value.message);
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[redact(k)] = redactDeep(v, seen);
-  return out;
+  ancestors.add(value);
+  try {
+    if (Array.isArray(value)) return value.map((v) => redactDeep(v, ancestors));
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[redact(k)] = redactDeep(v, ancestors);
+    return out;
+  } finally {
+    ancestors.delete(value);
+  }
 }
 
 /**

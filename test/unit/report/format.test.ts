@@ -91,3 +91,14 @@ describe('report/format', () => {
     expect(statusText(['h3', 'h4'], 0, 80)).to.equal('… waiting for h3, h4 (0s)');
   });
 });
+
+describe('report/format: redactDeep', () => {
+  it('a value shared by two keys is printed twice, not as [Circular]; a real cycle is cut', async () => {
+    const { redactDeep } = await import('../../../engine/report/format.ts');
+    const lst = [1, 2];
+    expect(redactDeep({ a: lst, b: lst, c: { d: lst } })).to.deep.equal({ a: [1, 2], b: [1, 2], c: { d: [1, 2] } });
+    const cyc: Record<string, unknown> = { x: 1 };
+    cyc.self = cyc;
+    expect(redactDeep(cyc)).to.deep.equal({ x: 1, self: '[Circular]' });
+  });
+});
