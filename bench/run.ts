@@ -323,6 +323,8 @@ async function main(): Promise<number> {
   const workloads = writeWorkloads(work, lab.hosts.map((h) => ({ name: h.name, ip: h.ip })), labVars(lab), o.smoke ? SMOKE : FULL).filter((w) => !o.only || o.only.includes(w.id));
   const results: WorkloadResult[] = [];
   let failed = false;
+  // read before an optional --down removes the lab
+  const labSsh = (await labExec(lab.name, lab.hosts[0].name, 'ssh -V 2>&1', { timeoutMs: 30_000 })).stdout.trim();
   try {
     for (const w of workloads) {
       try {
@@ -356,7 +358,7 @@ async function main(): Promise<number> {
       'ansible-playbook': versionOf('ansible-playbook', ['--version']),
       python: versionOf('python3', ['--version']),
       'OpenSSH (controller client, used by ansible)': versionOf('ssh', ['-V']),
-      'OpenSSH (lab hosts)': (await labExec(lab.name, lab.hosts[0].name, 'ssh -V 2>&1', { timeoutMs: 30_000 })).stdout.trim(),
+      'OpenSSH (lab hosts)': labSsh,
     },
     ansibleConfig: cfg,
     rssMethod: `GNU time (${GNU_TIME} -f %M, the Debian 'time' package): the peak resident set of the largest single process of each engine's process tree (tsplay and raw: the one node process; ansible-playbook: its largest process); for tsplay, the larger of that and its connection keeper's VmHWM (/proc/PID/status, the detached process that holds the ssh connections between runs)`,
