@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import yaml from 'js-yaml';
-import { OptionsError } from '../types.ts';
+import { OptionsError, TsplayError } from '../types.ts';
 
 /** Default number of hosts worked on in parallel. Ansible's default is 5 because each
  * host costs a forked Python process; a tsplay host costs one ssh2 connection and a few
@@ -320,7 +320,8 @@ export function parseExtraVars(value: string, cwd = process.cwd()): Record<strin
     try {
       body = readFileSync(file, 'utf8');
     } catch (e) {
-      throw new OptionsError(`${where}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+      // exit 1 like ansible-core ("Could not find or access '...' on the Ansible Controller")
+      throw new TsplayError(`${where}: could not find or access ${file} on the controller (${(e as NodeJS.ErrnoException).code ?? e})`);
     }
     data = loadYamlish(body, where, file);
   } else if (text.startsWith('{') || text.startsWith('[')) {

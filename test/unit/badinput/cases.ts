@@ -96,10 +96,10 @@ export function badCases(): BadCase[] {
   pb('include_tasks circular (dynamic)', { 'p.yml': PLAY('    - include_tasks: a.yml\n'), 'a.yml': '- include_tasks: b.yml\n', 'b.yml': '- include_tasks: a.yml\n' }, /\.yml:\d+.*(circular|recursion|depth)/i, 2);
 
   // ---- -e values
-  const ev = (name: string, e: string, expect: RegExp, files: Record<string, string | Buffer> = {}, fileLine = false) =>
-    add({ name: `-e: ${name}`, files: { 'p.yml': OKPLAY, ...files }, argv: ['{dir}/p.yml', '-i', '{inv}', '-e', e], rc: 5, expect, fileLine });
+  const ev = (name: string, e: string, expect: RegExp, files: Record<string, string | Buffer> = {}, fileLine = false, rc = 5) =>
+    add({ name: `-e: ${name}`, files: { 'p.yml': OKPLAY, ...files }, argv: ['{dir}/p.yml', '-i', '{inv}', '-e', e], rc, expect, fileLine });
   ev('unterminated JSON', '{"a": ', /-e/);
-  ev('missing @file', '@{dir}/nope.yml', /nope\.yml/);
+  ev('missing @file (exit 1, as ansible-core)', '@{dir}/nope.yml', /nope\.yml/, {}, false, 1);
   ev('@file with a syntax error', '@{dir}/e.yml', /e\.yml:\d+/, { 'e.yml': 'a: [1\n' }, true);
   ev('@file that is a list', '@{dir}/e2.yml', /e2\.yml/, { 'e2.yml': '- 1\n' });
   ev('@file of binary junk', '@{dir}/e3.yml', /e3\.yml/, { 'e3.yml': JUNK });

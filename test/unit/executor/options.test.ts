@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parsePlaybookArgs, parseAdhocArgs, parseExtraVars, DEFAULT_FORKS } from '../../../engine/commands/options.ts';
-import { OptionsError } from '../../../engine/types.ts';
+import { OptionsError, TsplayError } from '../../../engine/types.ts';
 
 describe('CLI options (ansible-playbook flags)', () => {
   it('parses playbooks, repeatable -i, limit, tags, check/diff, forks', () => {
@@ -50,7 +50,7 @@ describe('CLI options (ansible-playbook flags)', () => {
     expect(parsePlaybookArgs(['p.yml', '--retry-file', 'x.retry']).retryFile).to.equal('x.retry');
   });
   it('bad options are OptionsError (exit 5), one line', () => {
-    for (const argv of [['p.yml', '--bogus'], ['p.yml', '-f', 'x'], ['p.yml', '-f', '0'], [], ['p.yml', '-i'], ['p.yml', '-e', '{bad'], ['p.yml', '--become-method', 'doas'], ['p.yml', '-e', '@/nonexistent/file']]) {
+    for (const argv of [['p.yml', '--bogus'], ['p.yml', '-f', 'x'], ['p.yml', '-f', '0'], [], ['p.yml', '-i'], ['p.yml', '-e', '{bad'], ['p.yml', '--become-method', 'doas']]) {
       let e: unknown;
       try {
         parsePlaybookArgs(argv);
@@ -61,6 +61,18 @@ describe('CLI options (ansible-playbook flags)', () => {
       expect((e as OptionsError).exitCode).to.equal(5);
       expect((e as OptionsError).message).to.not.include('\n');
     }
+  });
+  it('an unreadable -e @file exits 1, as ansible-core ("Could not find or access")', () => {
+    let e: unknown;
+    try {
+      parsePlaybookArgs(['p.yml', '-e', '@/nonexistent/file']);
+    } catch (x) {
+      e = x;
+    }
+    expect(e).to.be.instanceOf(TsplayError);
+    expect(e).to.not.be.instanceOf(OptionsError);
+    expect((e as TsplayError).exitCode).to.equal(1);
+    expect((e as TsplayError).message).to.equal('-e @/nonexistent/file: could not find or access /nonexistent/file on the controller (ENOENT)');
   });
   it('long option prefixes like argparse', () => {
     expect(parsePlaybookArgs(['p.yml', '--che']).check).to.equal(true);
