@@ -8,9 +8,9 @@
 // Used by bin/tsplay.js (fresh dist, else tsx) and by `npm run build` / the `prepare` script.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync, rmSync, renameSync, mkdirSync, existsSync, mkdtempSync } from 'node:fs';
+import { readdirSync, writeFileSync, rmSync, renameSync, mkdirSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve, dirname, sep } from 'node:path';
+import { join, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sources, fingerprint, readManifest } from './fresh.js';
 import { cacheFileOf } from './load.js';
@@ -19,19 +19,20 @@ export { distIsFresh } from './fresh.js';
 
 /**
  * npm packages bundled in, so their compiled code joins the code cache: the ones on the start-up
- * path (chalk, js-yaml, p-limit), nunjucks' parser, and ssh2 with its pure-JavaScript
- * dependencies (its native binding and the optional cpu-features stay external; its
- * `__dirname`/`__filename` are mapped to its real files in node_modules). Every other package
- * stays external and is `require`d from node_modules at run time.
+ * path (chalk, js-yaml, p-limit) and nunjucks' parser. Only strict-mode code may join (the
+ * bundle is strict): ES modules, or CommonJS files that say 'use strict'. Every other package
+ * stays external and is `require`d from node_modules at run time. (ssh2 was tried: with it
+ * bundled, the keeper lab test 'SIGINT during a long command kills it on the hosts' failed; the
+ * cause was not found — its sloppy-mode files (asn1, poly1305) running strict are a suspect.)
  */
-export const BUNDLED_PACKAGES = ['chalk', 'js-yaml', 'p-limit', 'yocto-queue', 'ssh2', 'asn1', 'bcrypt-pbkdf', 'tweetnacl', 'safer-buffer', 'nunjucks'];
+export const BUNDLED_PACKAGES = ['chalk', 'js-yaml', 'p-limit', 'yocto-queue', 'nunjucks'];
 
 /**
- * CommonJS packages our code loads on first use with `createRequire(import.meta.url)(ID)` (ssh2 on
- * the first direct connection, nunjucks' parser on the first expression): in the bundle that
- * call returns a BUNDLED copy for these IDs, so their compiled code joins the code cache too.
+ * CommonJS files our code loads on first use with `createRequire(import.meta.url)(ID)` (nunjucks'
+ * parser on the first expression): in the bundle that call returns a BUNDLED copy for these
+ * IDs, so their compiled code joins the code cache too.
  */
-export const BUNDLED_REQUIRES = ['ssh2', 'nunjucks/src/lexer', 'nunjucks/src/parser', 'nunjucks/src/nodes'];
+export const BUNDLED_REQUIRES = ['nunjucks/src/lexer', 'nunjucks/src/parser', 'nunjucks/src/nodes'];
 
 /**
  * The bundle's `node:module` for our own files: Node's, with a `createRequire` whose require
@@ -60,26 +61,14 @@ const packageName = (spec) => (spec.startsWith('@') ? spec.split('/').slice(0, 2
 /**
  * esbuild plugin: BUNDLED_PACKAGES are bundled, every other bare specifier stays external
  * (node: built-ins are external on platform node); our files' `node:module` is the shim above.
- * In bundled package files, `__dirname`/`__filename` become the file's real location (relative
- * to the bundle's directory at run time) and native `.node` addons stay external at their path.
  */
-function packagesPlugin(root, outDir) {
-  const rel = (abs) => relative(outDir, abs).split(sep).join('/');
+function packagesPlugin(root) {
   const ours = (importer) => importer.startsWith(root) && !importer.includes(`${sep}node_modules${sep}`);
   return {
     name: 'tsplay-packages',
     setup(b) {
       b.onResolve({ filter: /^(node:)?module$/ }, (a) => (a.namespace === 'file' && ours(a.importer) ? { path: 'node:module', namespace: 'tsplay-module' } : undefined));
       b.onLoad({ filter: /.*/, namespace: 'tsplay-module' }, () => ({ contents: moduleShimSource(), loader: 'js', resolveDir: root }));
-      b.onResolve({ filter: /\.node$/ }, (a) => ({ path: `./${rel(resolve(a.resolveDir, a.path))}`.replace(/^\.\/\.\.\//, '../'), external: true }));
-      b.onLoad({ filter: /[/\\]node_modules[/\\].*\.c?js$/ }, (a) => {
-        const src = readFileSync(a.path, 'utf8');
-        if (!/\b__(dirname|filename)\b/.test(src)) return undefined;
-        const contents = src
-          .replace(/\b__dirname\b/g, `__tsplay_path(${JSON.stringify(rel(dirname(a.path)))})`)
-          .replace(/\b__filename\b/g, `__tsplay_path(${JSON.stringify(rel(a.path))})`);
-        return { contents, loader: 'js' };
-      });
       b.onResolve({ filter: /^[^./#]/ }, (a) => {
         if (a.path.startsWith('node:')) return undefined;
         return BUNDLED_PACKAGES.includes(packageName(a.path)) ? undefined : { path: a.path, external: true };
@@ -224,13 +213,12 @@ export async function buildDist(root, outDir = join(root, 'dist'), { warm = true
         js: [
           '"use strict";',
           'var __tsplay_bundle_url = require("node:url").pathToFileURL(__filename).href;',
-          'var __tsplay_path = (rel) => require("node:path").join(__dirname, rel);',
         ].join('\n'),
       },
       // import() of an external cannot run inside vm.Script (bin/load.js): require, or for ES
       // modules engine/modules/builtins.ts importEsm (the loader's own import())
       supported: { 'dynamic-import': false },
-      plugins: [packagesPlugin(root, outDir)],
+      plugins: [packagesPlugin(root)],
       legalComments: 'none',
       logLevel: 'silent',
       write: false,

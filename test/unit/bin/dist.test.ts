@@ -39,11 +39,10 @@ function writeFixture(root: string): void {
       "  const esm = typeof (await importEsm('chalk')).Chalk;",
       "  const where = /\\((\\/[^:]+):/.exec(new Error('x').stack!.split('\\n')[1])?.[1];",
       '  const req = createRequire(import.meta.url);',
-      "  const ssh2 = req('ssh2');",
-      "  const fromNodeModules = Object.keys(req.cache).filter((f) => /node_modules.ssh2.lib.*\\.js$/.test(f)).length;",
-      "  const ssh2Ok = typeof ssh2.Client === 'function' && ssh2.utils.parseKey(Buffer.from('x')) instanceof Error && req('node:path') === req('path');",
-      "  const binding = Object.keys(req.cache).some((f) => f.endsWith('sshcrypto.node'));",
-      '  return { names: Object.keys(loaders).sort(), v: m.v(), k: K, shared, esm, url: import.meta.url, where, ssh2Ok, fromNodeModules, binding };',
+      "  const parser = req('nunjucks/src/parser');",
+      "  const bundled = typeof parser.Parser === 'function' && !Object.keys(req.cache).some((f) => /node_modules.nunjucks/.test(f));",
+      "  const fallback = req('node:path') === req('path') && typeof req('handlebars').create === 'function' && Object.keys(req.cache).some((f) => /node_modules.handlebars/.test(f));",
+      '  return { names: Object.keys(loaders).sort(), v: m.v(), k: K, shared, esm, url: import.meta.url, where, bundled, fallback };',
       '}',
       '',
     ].join('\n'),
@@ -79,10 +78,9 @@ describe('bin/dist.js', function () {
     expect(bundle).to.match(/^tsplay-[0-9a-f]{16}\.cjs$/);
     expect(readdirSync(join(root, 'dist')).sort()).to.deep.equal(['manifest.json', bundle]);
     const file = join(root, 'dist', bundle);
-    // ssh2 through createRequire is the bundled copy (none of its files from node_modules), with
-    // its native binding from node_modules when this install built it
-    const binding = existsSync(join(ROOT, 'node_modules', 'ssh2', 'lib', 'protocol', 'crypto', 'build', 'Release', 'sshcrypto.node'));
-    expect(runMain(root)).to.deep.equal({ names: ['m', 'n'], v: 42, k: 41, shared: true, esm: 'function', url: pathToFileURL(file).href, where: file, ssh2Ok: true, fromNodeModules: 0, binding });
+    // createRequire(...)('nunjucks/src/parser') is the bundled copy (no nunjucks file from
+    // node_modules); other ids are Node's require (handlebars from node_modules)
+    expect(runMain(root)).to.deep.equal({ names: ['m', 'n'], v: 42, k: 41, shared: true, esm: 'function', url: pathToFileURL(file).href, where: file, bundled: true, fallback: true });
   });
 
   it('turns stale when a source changes, appears or disappears', async () => {
