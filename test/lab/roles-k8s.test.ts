@@ -39,7 +39,7 @@
  * kernel-wide sysctls (vm.*, fs.*) belong to the machine and are reported as skipped.
  */
 import { expect } from 'chai';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync, copyFileSync, statSync, createReadStream } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -47,6 +47,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import yaml from 'js-yaml';
+import { runTsplay, type CliRun } from '../support/cli.ts';
 import { bootLab, teardownLab, sshRun, type LabInfo } from '../support/lab.ts';
 
 const LAB = 'tsp-k8s';
@@ -58,34 +59,9 @@ const CONTROLLER_ETCD = '/usr/bin/etcd';
 const CONTROLLER_ETCDCTL = '/usr/bin/etcdctl';
 const KUBE = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl', 'kubelet', 'kube-proxy'];
 
-interface Run {
-  status: number;
-  stdout: string;
-  stderr: string;
-  json?: any;
-}
+type Run = CliRun;
 
-/** Run tsplay (async, so mocha's timeouts still work) and parse --json output when asked. */
-function tsplay(args: string[], json = false, env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((done) => {
-    const c = spawn(process.execPath, [join(ROOT, 'bin/tsplay.js'), ...args, ...(json ? ['--json'] : [])], { cwd: ROOT, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    c.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    c.on('close', (code) => {
-      const r: Run = { status: code ?? 255, stdout, stderr };
-      if (json) {
-        try {
-          r.json = JSON.parse(stdout);
-        } catch {
-          /* left undefined: the assertion below shows stdout */
-        }
-      }
-      done(r);
-    });
-  });
-}
+const tsplay = runTsplay;
 
 const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
 

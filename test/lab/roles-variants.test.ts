@@ -38,10 +38,10 @@
  *   os-release or /etc/redhat-release based (the hosts stay Debian; facts say Debian).
  */
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { runTsplay, type CliRun } from '../support/cli.ts';
 import { bootLab, teardownLab, sshRun, type LabInfo } from '../support/lab.ts';
 
 const LAB = 'tsp-k8sv';
@@ -49,33 +49,9 @@ const ROOT = resolve(import.meta.dirname, '../..');
 /** CentOS 7's /etc/selinux/config as shipped (comments shortened) */
 const SELINUX_CONFIG = '# This file controls the state of SELinux on the system.\nSELINUX=enforcing\n# SELINUXTYPE= can take one of three values: targeted, minimum, mls\nSELINUXTYPE=targeted\n';
 
-interface Run {
-  status: number;
-  stdout: string;
-  stderr: string;
-  json?: any;
-}
+type Run = CliRun;
 
-function tsplay(args: string[], json = false): Promise<Run> {
-  return new Promise((done) => {
-    const c = spawn(process.execPath, [join(ROOT, 'bin/tsplay.js'), ...args, ...(json ? ['--json'] : [])], { cwd: ROOT });
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    c.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    c.on('close', (code) => {
-      const r: Run = { status: code ?? 255, stdout, stderr };
-      if (json) {
-        try {
-          r.json = JSON.parse(stdout);
-        } catch {
-          /* left undefined: the assertion shows stdout */
-        }
-      }
-      done(r);
-    });
-  });
-}
+const tsplay = runTsplay;
 
 function failMsg(r: Run): string {
   return `exit ${r.status}\n${r.stdout.slice(-6000)}\n${r.stderr.slice(-2000)}`;

@@ -28,18 +28,23 @@ export interface LocalRun {
 /** Default inventory: two local hosts in group web. */
 export const LOCAL_INV = '[web]\nw1 ansible_connection=local\nw2 ansible_connection=local\n';
 
+/** Write `site.yml` (= `yaml`), `hosts.ini` (= `inv`) and `files` into `dir` (default: a fresh temp dir); returns the dir. */
+export function writePlayDir(yaml: string, inv: string, files: Record<string, string> = {}, dir = mkdtempSync(join(tmpdir(), 'tsp-play-'))): string {
+  writeFileSync(join(dir, 'hosts.ini'), inv);
+  writeFileSync(join(dir, 'site.yml'), yaml);
+  for (const [f, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, f)), { recursive: true });
+    writeFileSync(join(dir, f), text);
+  }
+  return dir;
+}
+
 /** Run `yaml` (the playbook) with `files` beside it. */
 export async function localPlay(
   yaml: string,
   opts: { files?: Record<string, string>; inv?: string; extraVars?: Record<string, unknown>; cfg?: Partial<RunConfig> } = {},
 ): Promise<LocalRun> {
-  const dir = mkdtempSync(join(tmpdir(), 'tsp-h4-'));
-  writeFileSync(join(dir, 'hosts.ini'), opts.inv ?? LOCAL_INV);
-  writeFileSync(join(dir, 'site.yml'), yaml);
-  for (const [f, text] of Object.entries(opts.files ?? {})) {
-    mkdirSync(dirname(join(dir, f)), { recursive: true });
-    writeFileSync(join(dir, f), text);
-  }
+  const dir = writePlayDir(yaml, opts.inv ?? LOCAL_INV, opts.files);
   const inv = loadInventory([join(dir, 'hosts.ini')]);
   const lo = loaderOptions([], dir);
   const pb = loadPlaybook(join(dir, 'site.yml'), lo);

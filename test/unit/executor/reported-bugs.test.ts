@@ -13,6 +13,7 @@ import { realServices, inventoryAdapter, loaderOptions } from '../../../engine/e
 import { createRun, runPlaybook } from '../../../engine/executor/run.ts';
 import { clearSecrets, redact, containsSecret } from '../../../engine/secrets.ts';
 import { limitPattern } from '../../../engine/commands/playbook.ts';
+import { writePlayDir } from './localplay.ts';
 
 interface Ran {
   code: number;
@@ -24,13 +25,7 @@ interface Ran {
 
 /** Run `yaml` against the INI inventory `inv` in a fresh temp dir. */
 export async function runLocal(yaml: string, inv: string, opts: { files?: Record<string, string>; verbosity?: number; moreInventories?: string[] } = {}): Promise<Ran> {
-  const dir = mkdtempSync(join(tmpdir(), 'tsp-bug-'));
-  writeFileSync(join(dir, 'hosts.ini'), inv);
-  writeFileSync(join(dir, 'site.yml'), yaml);
-  for (const [f, text] of Object.entries(opts.files ?? {})) {
-    mkdirSync(dirname(join(dir, f)), { recursive: true });
-    writeFileSync(join(dir, f), text);
-  }
+  const dir = writePlayDir(yaml, inv, opts.files);
   const invObj = loadInventory([join(dir, 'hosts.ini'), ...(opts.moreInventories ?? []).map((f) => join(dir, f))]);
   const lo = loaderOptions([], dir);
   const pb = loadPlaybook(join(dir, 'site.yml'), lo);

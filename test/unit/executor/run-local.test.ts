@@ -14,6 +14,7 @@ import { loadPlaybook } from '../../../engine/playbook/load.ts';
 import { realServices, inventoryAdapter, loaderOptions } from '../../../engine/executor/wire.ts';
 import { createRun, runPlaybook } from '../../../engine/executor/run.ts';
 import { HandlerJournal } from '../../../engine/executor/journal.ts';
+import { writePlayDir } from './localplay.ts';
 
 const INV = `[web]\nw1 ansible_connection=local\nw2 ansible_connection=local\n[db]\nd1 ansible_connection=local\n`;
 
@@ -28,13 +29,7 @@ interface Ran {
 }
 
 async function play(yaml: string, opts: { files?: Record<string, string>; extraVars?: Record<string, unknown>; startAtTask?: string; forks?: number; tags?: string[]; journalRoot?: string; dir?: string; step?: string[]; check?: boolean } = {}): Promise<Ran> {
-  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'tsp-exec-'));
-  writeFileSync(join(dir, 'hosts.ini'), INV);
-  writeFileSync(join(dir, 'site.yml'), yaml);
-  for (const [f, text] of Object.entries(opts.files ?? {})) {
-    mkdirSync(dirname(join(dir, f)), { recursive: true });
-    writeFileSync(join(dir, f), text);
-  }
+  const dir = writePlayDir(yaml, INV, opts.files, opts.dir);
   const inv = loadInventory([join(dir, 'hosts.ini')]);
   const lo = loaderOptions([], dir);
   const pb = loadPlaybook(join(dir, 'site.yml'), lo);
