@@ -21,9 +21,11 @@ export function putFileScript(dest: string, size: number, opts: PutFileOptions =
   const q = shQuote;
   const lines = [
     `dest=${q(dest)}`,
-    `d=$(dirname -- "$dest")`,
+    // dirname without a process (as `dirname`: 'f' -> '.', '/f' -> '/', 'a/b//' handled by the caller's absolute paths)
+    `case $dest in */*) d=\${dest%/*}; [ -n "$d" ] || d=/;; *) d=.;; esac`,
     `[ -d "$d" ] || { echo "destination directory $d does not exist" >&2; exit ${PUT_RC.MKTEMP}; }`,
-    `find "$d" -maxdepth 1 -name '${TEMP_PREFIX}*' -type f -mmin +2 -exec rm -f {} + 2>/dev/null`,
+    // stale temp files of interrupted writes: find runs only when the glob matches something
+    `for s in "$d"/${TEMP_PREFIX}*; do [ -e "$s" ] && find "$d" -maxdepth 1 -name '${TEMP_PREFIX}*' -type f -mmin +2 -exec rm -f {} + 2>/dev/null; break; done`,
     `um=$(umask)`,
     `umask 077`,
     `t=$(mktemp "$d/${TEMP_PREFIX}XXXXXX") || exit ${PUT_RC.MKTEMP}`,

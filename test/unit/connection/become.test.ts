@@ -93,6 +93,20 @@ describe('connection/files: the atomic put script (run locally with sh)', () => 
     expect(r.status).to.equal(70);
     expect(failureReason(r.stderr.toString(), 70)).to.contain('does not exist');
   });
+  it('the directory is found without dirname (a relative name, one under /), and only stale temp files are swept', () => {
+    const rel = sh(`cd ${shQuote(dir)} && ${putFileScript('rel.txt', 2)}`, 'hi');
+    expect(rel.status, rel.stderr.toString()).to.equal(0);
+    expect(sh(`cat ${shQuote(dir)}/rel.txt`).stdout.toString()).to.equal('hi');
+    const dirOf = (dest: string) => {
+      const lines = putFileScript(dest, 1).split('\n');
+      return sh(`${lines[0]}\n${lines.find((l) => l.startsWith('case $dest'))}\nprintf %s "$d"`).stdout.toString();
+    };
+    expect([dirOf('/f'), dirOf('f'), dirOf('/a/b c/f')]).to.deep.equal(['/', '.', '/a/b c']);
+    sh(`touch -d '10 minutes ago' ${shQuote(dir)}/.tsplay-tmp-stale; touch ${shQuote(dir)}/.tsplay-tmp-fresh`);
+    expect(sh(putFileScript(`${dir}/c`, 1), 'c').status).to.equal(0);
+    expect(sh(`ls -A ${shQuote(dir)} | grep tsplay-tmp`).stdout.toString()).to.equal('.tsplay-tmp-fresh\n');
+    sh(`rm -f ${shQuote(dir)}/.tsplay-tmp-fresh`);
+  });
   it('invalid mode is rejected before anything is sent', () => {
     expect(() => putFileScript('/x', 1, { mode: 'u+x; rm -rf /' })).to.throw(/invalid file mode/);
   });
