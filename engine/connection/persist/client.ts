@@ -7,7 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createConnection, type Socket } from 'node:net';
-import { closeSync, lstatSync, openSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UnreachableError, type BecomeSpec, type Connection, type ExecOptions, type ExecResult, type PutFileOptions } from '../../types.ts';
 import { redact } from '../../secrets.ts';
@@ -188,8 +188,23 @@ export class MuxClient {
   }
 }
 
+/** Logs of keepers of other builds older than this are removed when a keeper starts. */
+const OLD_LOG_MS = 7 * 24 * 3600 * 1000;
+
+/** Remove other builds' keeper logs older than a week (every rebuild gets a keeper id of its own). */
+function sweepOldLogs(paths: KeeperPaths): void {
+  try {
+    for (const f of readdirSync(paths.dir)) {
+      const p = join(paths.dir, f);
+      if (!f.endsWith('.log') || p === paths.logFile || existsSync(p.replace(/\.log$/, '.sock'))) continue;
+      if (Date.now() - statSync(p).mtimeMs > OLD_LOG_MS) rmSync(p, { force: true });
+    }
+  } catch { /* best effort */ }
+}
+
 /** Start the keeper detached (its output goes to its log file). */
 function startKeeper(paths: KeeperPaths): import('node:child_process').ChildProcess {
+  sweepOldLogs(paths);
   let out: number | 'ignore' = 'ignore';
   try {
     out = openSync(paths.logFile, 'w', 0o600);

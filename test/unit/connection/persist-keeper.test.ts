@@ -5,7 +5,7 @@
  * Real processes (bin/tsplay.js __mux); every keeper started here is killed by pid in after().
  */
 import { expect } from 'chai';
-import { chownSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MuxClient } from '../../../engine/connection/persist/client.ts';
@@ -57,6 +57,21 @@ describe('connection keeper process', function () {
       gone = !alive(b!.keeperPid);
     }
     expect(gone, 'keeper without clients or connections exits').to.equal(true);
+  });
+
+  it('a starting keeper removes other builds\' logs older than a week, and only those', async () => {
+    const home = join(base, 'c');
+    const dir = join(home, 'cp');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const old = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+    for (const f of ['old.log', 'busy.log', 'busy.sock', 'recent.log']) writeFileSync(join(dir, f), 'x');
+    for (const f of ['old.log', 'busy.log', 'busy.sock']) utimesSync(join(dir, f), old, old);
+    const c = await MuxClient.connect(() => undefined, keeperPaths({ ...process.env, TSPLAY_HOME: home }));
+    expect(c).to.not.equal(undefined);
+    pids.push(c!.keeperPid);
+    c!.close();
+    const left = readdirSync(dir).filter((f) => ['old.log', 'busy.log', 'recent.log'].includes(f)).sort();
+    expect(left).to.deep.equal(['busy.log', 'recent.log']);
   });
 
   it('a keeper directory owned by another user is refused (the run connects directly)', async function () {
