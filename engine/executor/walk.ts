@@ -367,8 +367,11 @@ async function runInclude(pr: PlayRun, node: IncludeNode, hosts: string[], scope
   const opts = { pos: node.pos };
   type Group = { key: string; target: string; params: Record<string, unknown>; hosts: string[] };
   const groups = new Map<string, Group>();
-  const info: TaskInfo = { uid: node.uid, name: node.name ?? `${node.what}`, action: node.what, pos: node.pos };
-  if (node.role) (info as TaskInfo & { role?: string }).role = node.role.name;
+  // an unnamed include_role reads `include_role : NAME`, as ansible-core's IncludeRole.get_name()
+  const unnamed = node.what === 'include_role' ? `include_role : ${node.target}` : node.what;
+  const info: TaskInfo = { uid: node.uid, name: node.name ?? unnamed, action: node.what, pos: node.pos };
+  // an include_role's banner never carries the enclosing role (IncludeRole.get_name())
+  if (node.role && node.what === 'include_tasks') (info as TaskInfo & { role?: string }).role = node.role.name;
   if (info.name.includes('{{')) info.name = templateName(pr, node, hosts[0], scope) ?? info.name;
   const t0 = Date.now();
   emit({ type: 'task_start', task: info, hosts });
@@ -416,7 +419,8 @@ async function runInclude(pr: PlayRun, node: IncludeNode, hosts: string[], scope
       } else {
         const chain = includeChain(scope, `role ${g.target}${node.from?.tasks ? ` (${node.from.tasks})` : ''}`, node);
         const loaded = svc.loadRoleForInclude(g.target, node.from, node);
-        for (const h of g.hosts) emit({ type: 'include', file: loaded.role.path, host: h });
+        // no `included:` line and no ok count for include_role (ansible-core 2.14: a play with only
+        // `include_role: r` whose role runs one debug recaps ok=1)
         pr.notes.addHandlers(loaded.handlers);
         if (node.public) makePublic(pr, loaded.role);
         const nodes = withRoleRun(loaded.nodes, roleRunKey(loaded.role.path, g.params, node.from), node.allowDuplicates ?? true);

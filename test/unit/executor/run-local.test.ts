@@ -276,7 +276,9 @@ describe('executor on local hosts', function () {
     });
     expect(r.code).to.equal(0);
     expect(r.msgs.w1).to.deep.equal(['inc a', 'inc b', 'role handled']);
-    expect(r.events.filter((e) => e.type === 'include').length).to.equal(6);
+    // 2 hosts x 2 included files; include_role emits no `include` (ansible-core 2.14: no `included:`
+    // line and no ok count for it)
+    expect(r.events.filter((e) => e.type === 'include').length).to.equal(4);
   });
 
   it('free strategy: each host runs its tasks independently', async () => {
