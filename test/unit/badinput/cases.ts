@@ -96,7 +96,7 @@ export function badCases(): BadCase[] {
   pb('include_tasks circular (dynamic)', { 'p.yml': PLAY('    - include_tasks: a.yml\n'), 'a.yml': '- include_tasks: b.yml\n', 'b.yml': '- include_tasks: a.yml\n' }, /\.yml:\d+.*(circular|recursion|depth)/i, 2);
 
   // ---- -e values
-  const ev = (name: string, e: string, expect: RegExp, files: Record<string, string | Buffer> = {}, fileLine = false, rc = 5) =>
+  const ev = (name: string, e: string, expect: RegExp, files: Record<string, string | Buffer> = {}, fileLine = false, rc: 1 | 5 = 5) =>
     add({ name: `-e: ${name}`, files: { 'p.yml': OKPLAY, ...files }, argv: ['{dir}/p.yml', '-i', '{inv}', '-e', e], rc, expect, fileLine });
   ev('unterminated JSON', '{"a": ', /-e/);
   ev('missing @file (exit 1, as ansible-core)', '@{dir}/nope.yml', /nope\.yml/, {}, false, 1);
