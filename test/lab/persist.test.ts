@@ -196,6 +196,25 @@ describe('lab: connection persistence (connection keeper)', function () {
     expect(keeperPid(home)).to.equal(pid);
   });
 
+  it('a kept connection the host silently forgot (its sshd died while the link was down) is replaced at the next run, not reported unreachable', async function () {
+    this.timeout(60_000);
+    const home = newHome();
+    const warm = playbook('warm3.yml', '    - command: "true"\n');
+    expect((await tsplay([warm, '-i', lab.inventoryPath, '--limit', 'h2'], home)).rc).to.equal(0);
+    const before = await sessions('h2');
+    expect(before.length).to.be.greaterThan(0);
+    // the host forgets the connection while no RST/FIN can reach the controller (socket destroyed
+    // with ss -K, its sshd session killed, link down meanwhile): the keeper still believes in it
+    await inHost('h2', "ip link set eth0 down; ss -K state established '( sport = :22 )' >/dev/null; pkill -KILL -f 'sshd: root@nott[y]'; sleep 0.3; ip link set eth0 up; true");
+    const t0 = Date.now();
+    const r = await tsplay([warm, '-i', lab.inventoryPath, '--limit', 'h2'], home);
+    expect(r.rc, r.stdout + r.stderr).to.equal(0);
+    expect(Date.now() - t0, 'no keepalive-length wait').to.be.below(10_000);
+    const after = await sessions('h2');
+    expect(after.some((p) => !before.includes(p)), 'a new sshd session').to.equal(true);
+    expect(readFileSync(cpFiles(home, '.log')[0], 'utf8')).to.include('the kept connection to h2 did not answer; connecting again');
+  });
+
   it('releasing a connection kills the run\'s commands even when they fill every channel (and the queued ones that start later)', async function () {
     this.timeout(60_000);
     const home = newHome();

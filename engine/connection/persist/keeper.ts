@@ -28,6 +28,17 @@ export const NEEDS_PASSPHRASE = 'tsplay-keeper: key needs a passphrase';
 
 /** How long a keeper with no clients and no connections waits before exiting. */
 const EXIT_GRACE_MS = 300;
+/** How long a reused connection may take to answer its liveness probe. */
+const PROBE_MS = 3000;
+
+/** True when `conn` runs a no-op within PROBE_MS. */
+async function alive(conn: SshConnection): Promise<boolean> {
+  let t: NodeJS.Timeout | undefined;
+  const ok = await Promise.race([conn.run(':').then((r) => r.rc === 0, () => false), new Promise<boolean>((r) => (t = setTimeout(() => r(false), PROBE_MS)))]);
+  clearTimeout(t);
+  return ok;
+}
+
 /** How long a release waits for the client's aborted commands to be killed on the host. */
 const RELEASE_WAIT_MS = 10_000;
 /** How long a fresh keeper waits for its first client. */
@@ -38,6 +49,8 @@ interface Entry {
   cid: string;
   host: string;
   conn: SshConnection;
+  /** liveness probe of a reused connection in progress */
+  probing?: Promise<void>;
   params: ConnParams;
   /** clients holding it */
   refs: Set<Client>;
@@ -196,8 +209,8 @@ class Keeper {
     if (params.become?.password) registerSecret(params.become.password);
     const cid = connectionId(params);
     let entry = this.entries.get(cid);
-    if (!entry) {
-      const conn = new SshConnection(params, {
+    const newConn = () =>
+      new SshConnection(params, {
         passphrase: async () => {
           throw new Error(NEEDS_PASSPHRASE);
         },
@@ -207,9 +220,23 @@ class Keeper {
           for (const c of entry!.refs) this.send(c, { op: 'log', cid, msg });
         },
       });
-      entry = { cid, host: params.host, conn, params, refs: new Set(), persistMs, notes: [] };
+    if (!entry) {
+      entry = { cid, host: params.host, conn: newConn(), params, refs: new Set(), persistMs, notes: [] };
       this.entries.set(cid, entry);
+    } else if (entry.refs.size === 0 && entry.conn.isAlive && !entry.probing) {
+      if (entry.timer) clearTimeout(entry.timer); // not closed for idleness while it is probed
+      entry.timer = undefined;
+      // a kept connection nobody used since the last run can be dead without knowing it (the host
+      // went away and came back, e.g. a lab taken down and up): start a new one instead of failing
+      const en = entry;
+      en.probing = (async () => {
+        if (await alive(en.conn)) return;
+        void en.conn.close().catch(() => undefined);
+        en.conn = newConn();
+        log(`the kept connection to ${en.host} did not answer; connecting again`);
+      })().finally(() => (en.probing = undefined));
     }
+    if (entry.probing) await entry.probing; // concurrent runs wait for the same probe
     const e = entry;
     e.persistMs = persistMs < 0 ? Infinity : persistMs;
     e.refs.add(client);
