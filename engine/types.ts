@@ -129,6 +129,8 @@ export interface PutFileOptions {
   owner?: string;
   group?: string;
   become?: BecomeSpec;
+  /** Stop the write when this signal aborts (as ExecOptions.signal; the destination stays as it was). */
+  signal?: AbortSignal;
 }
 
 /**

@@ -57,7 +57,7 @@ export class LocalConnection implements Connection {
   }
 
   async putFile(remotePath: string, content: Buffer, opts: PutFileOptions = {}): Promise<void> {
-    const r = await this.run(putFileScript(remotePath, content.length, opts), { stdin: content, become: opts.become });
+    const r = await this.run(putFileScript(remotePath, content.length, opts), { stdin: content, become: opts.become, signal: opts.signal });
     if (r.rc !== 0) throw new RemoteFileError(`could not write ${remotePath} on ${this.host}: ${failureReason(r.stderr.toString('utf8'), r.rc)}`, this.host);
   }
 

@@ -567,7 +567,7 @@ export class SshConnection implements Connection {
 
   async putFile(remotePath: string, content: Buffer, opts: PutFileOptions = {}): Promise<void> {
     const script = putFileScript(remotePath, content.length, opts);
-    const r = await this.run(script, { stdin: content, become: opts.become });
+    const r = await this.run(script, { stdin: content, become: opts.become, signal: opts.signal });
     if (r.rc !== 0) throw new RemoteFileError(`could not write ${remotePath} on ${this.host}: ${failureReason(r.stderr.toString('utf8'), r.rc)}`, this.host);
   }
 

@@ -176,7 +176,7 @@ class Keeper {
         case 'put': {
           const entry = this.entryFor(req.cid);
           if (req.opts.become?.password) registerSecret(req.opts.become.password);
-          await entry.conn.putFile(req.path, f.bufs[0] ?? Buffer.alloc(0), req.opts);
+          await entry.conn.putFile(req.path, f.bufs[0] ?? Buffer.alloc(0), { ...req.opts, signal: this.stopFor(client, entry).signal });
           return this.send(client, { op: 'ok', id });
         }
         case 'get': {

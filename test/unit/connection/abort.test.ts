@@ -42,3 +42,23 @@ describe('connection: ExecOptions.signal', function () {
     expect(r).to.deep.equal({ rc: 0, stdout: 'done\n', stderr: '' });
   });
 });
+
+describe('connection: PutFileOptions.signal', function () {
+  this.timeout(10_000);
+  it('an aborted write never happens: the destination keeps its content, no temp file is left', async () => {
+    const { mkdtempSync, writeFileSync, readFileSync, readdirSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'tsp-abortput-'));
+    writeFileSync(join(dir, 'f'), 'old');
+    const c = new LocalConnection('local');
+    const ac = new AbortController();
+    ac.abort();
+    const err = await c.putFile(join(dir, 'f'), Buffer.from('new'), { signal: ac.signal }).then(() => null, (e: unknown) => e);
+    expect(err).to.be.instanceOf(CommandAbortedError);
+    expect(readFileSync(join(dir, 'f'), 'utf8')).to.equal('old');
+    expect(readdirSync(dir)).to.deep.equal(['f']);
+    await c.putFile(join(dir, 'f'), Buffer.from('new'), { signal: new AbortController().signal });
+    expect(readFileSync(join(dir, 'f'), 'utf8')).to.equal('new');
+  });
+});
