@@ -3,17 +3,13 @@
  * controller (LocalConnection, no mocks). Each test names the bug it guards.
  */
 import { expect } from 'chai';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
+import { join } from 'node:path';
 import type { RunEvent, HostStats } from '../../../engine/types.ts';
-import { loadInventory } from '../../../engine/inventory/index.ts';
-import { loadPlaybook } from '../../../engine/playbook/load.ts';
-import { realServices, inventoryAdapter, loaderOptions } from '../../../engine/executor/wire.ts';
-import { createRun, runPlaybook } from '../../../engine/executor/run.ts';
 import { clearSecrets, redact, containsSecret } from '../../../engine/secrets.ts';
 import { limitPattern } from '../../../engine/commands/playbook.ts';
-import { writePlayDir } from './localplay.ts';
+import { writePlayDir, executePlay } from './localplay.ts';
 
 interface Ran {
   code: number;
@@ -26,28 +22,14 @@ interface Ran {
 /** Run `yaml` against the INI inventory `inv` in a fresh temp dir. */
 export async function runLocal(yaml: string, inv: string, opts: { files?: Record<string, string>; verbosity?: number; moreInventories?: string[] } = {}): Promise<Ran> {
   const dir = writePlayDir(yaml, inv, opts.files);
-  const invObj = loadInventory([join(dir, 'hosts.ini'), ...(opts.moreInventories ?? []).map((f) => join(dir, f))]);
-  const lo = loaderOptions([], dir);
-  const pb = loadPlaybook(join(dir, 'site.yml'), lo);
-  const events: RunEvent[] = [];
-  const svc = realServices({ cli: {}, loader: lo });
-  const input = {
-    playbook: pb,
-    cfg: { check: false, diff: false, forks: 5, tags: { only: [], skip: [] }, step: false, forceHandlers: false, verbosity: opts.verbosity ?? 0, playbookDir: dir, libraryDirs: [] },
-    inv: inventoryAdapter(invObj, undefined, dir),
-    svc,
-    emit: (e: RunEvent) => events.push(e),
-    extraVars: {},
-  };
-  const run = createRun(input);
-  const out = await runPlaybook(run, input);
-  await svc.closeAll();
+  const out = await executePlay(dir, { invFiles: ['hosts.ini', ...(opts.moreInventories ?? [])], cfg: { verbosity: opts.verbosity ?? 0 } });
+  const events = out.events;
   const msgs: Record<string, unknown[]> = {};
   for (const e of events) {
     if (e.type !== 'host_result' || e.item !== undefined) continue;
     if (e.task.action === 'debug' && e.status === 'ok' && !Array.isArray(e.result.results)) (msgs[e.host] ??= []).push(e.result.msg ?? e.result);
   }
-  return { code: out.exitCode, events, stats: out.stats, msgs };
+  return { code: out.code, events, stats: out.stats, msgs };
 }
 
 const failures = (r: Ran): string[] => r.events.flatMap((e) => (e.type === 'host_result' && (e.status === 'failed' || e.status === 'unreachable') ? [`${e.host}: ${String(e.result.msg)}`] : []));

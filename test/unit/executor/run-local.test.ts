@@ -5,16 +5,11 @@
  * free strategy, includes and loops. Playbooks are written to a temp dir per test.
  */
 import { expect } from 'chai';
-import { mkdtempSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
+import { join } from 'node:path';
 import type { RunEvent, HostStats } from '../../../engine/types.ts';
-import { loadInventory } from '../../../engine/inventory/index.ts';
-import { loadPlaybook } from '../../../engine/playbook/load.ts';
-import { realServices, inventoryAdapter, loaderOptions } from '../../../engine/executor/wire.ts';
-import { createRun, runPlaybook } from '../../../engine/executor/run.ts';
-import { HandlerJournal } from '../../../engine/executor/journal.ts';
-import { writePlayDir } from './localplay.ts';
+import { writePlayDir, executePlay } from './localplay.ts';
 
 const INV = `[web]\nw1 ansible_connection=local\nw2 ansible_connection=local\n[db]\nd1 ansible_connection=local\n`;
 
@@ -30,29 +25,16 @@ interface Ran {
 
 async function play(yaml: string, opts: { files?: Record<string, string>; extraVars?: Record<string, unknown>; startAtTask?: string; forks?: number; tags?: string[]; journalRoot?: string; dir?: string; step?: string[]; check?: boolean } = {}): Promise<Ran> {
   const dir = writePlayDir(yaml, INV, opts.files, opts.dir);
-  const inv = loadInventory([join(dir, 'hosts.ini')]);
-  const lo = loaderOptions([], dir);
-  const pb = loadPlaybook(join(dir, 'site.yml'), lo);
-  const events: RunEvent[] = [];
-  const svc = realServices({ cli: {}, loader: lo });
   const answers = [...(opts.step ?? [])];
   const asked: string[] = [];
-  if (opts.step) svc.prompt = async (q: string) => (asked.push(q), answers.shift() ?? 'n');
-  const input = {
-    playbook: pb,
-    cfg: {
-      check: opts.check ?? false, diff: false, forks: opts.forks ?? 5, tags: { only: opts.tags ?? [], skip: [] }, step: !!opts.step, forceHandlers: false, verbosity: 0,
-      playbookDir: dir, libraryDirs: [], startAtTask: opts.startAtTask,
-      journal: opts.journalRoot ? new HandlerJournal(pb.file, inv.sources, opts.journalRoot).load() : undefined,
+  const out = await executePlay(dir, {
+    cfg: { check: opts.check ?? false, forks: opts.forks ?? 5, tags: { only: opts.tags ?? [], skip: [] }, step: !!opts.step, startAtTask: opts.startAtTask, journalRoot: opts.journalRoot },
+    extraVars: opts.extraVars,
+    prepare: (svc) => {
+      if (opts.step) svc.prompt = async (q: string) => (asked.push(q), answers.shift() ?? 'n');
     },
-    inv: inventoryAdapter(inv, undefined, dir),
-    svc,
-    emit: (e: RunEvent) => events.push(e),
-    extraVars: opts.extraVars ?? {},
-  };
-  const run = createRun(input);
-  const out = await runPlaybook(run, input);
-  await svc.closeAll();
+  });
+  const events = out.events;
   const lines: string[] = [];
   const msgs: Record<string, unknown[]> = {};
   for (const e of events) {
@@ -60,7 +42,7 @@ async function play(yaml: string, opts: { files?: Record<string, string>; extraV
     lines.push(`${e.task.name}|${e.host}|${e.status}`);
     if (e.task.action === 'debug' && e.status === 'ok' && !Array.isArray(e.result.results)) (msgs[e.host] ??= []).push(e.result.msg);
   }
-  return { code: out.exitCode, events, stats: out.stats, lines, msgs, asked };
+  return { code: out.code, events, stats: out.stats, lines, msgs, asked };
 }
 
 describe('executor on local hosts', function () {
