@@ -17,6 +17,7 @@
 import { readFileSync } from 'node:fs';
 import ssh2 from 'ssh2';
 import type { Client as ClientT } from 'ssh2';
+import type { TracedCommand } from './trace.ts';
 
 interface PlanHost {
   name: string;
@@ -26,14 +27,8 @@ interface PlanHost {
   keyPath: string;
   knownHostsPath: string;
 }
-interface PlanCommand {
-  host: string;
-  cmd: string;
-  stdin: string;
-  rc?: number;
-  t0?: number;
-  t1?: number;
-}
+/** A command as bench/trace.ts recorded it (a type-only import: erased when raw.ts is stripped to JS). */
+type PlanCommand = TracedCommand;
 
 /** Step index per command: a new step starts when nothing was in flight (all earlier commands done). */
 function steps(cmds: PlanCommand[]): number[] {

@@ -378,15 +378,6 @@ export class SshConnection implements Connection {
     });
   }
 
-  /**
-   * Kill remote commands: their process group and every descendant (sudo may start the
-   * command in a session of its own), TERM then KILL a second later, with the privileges
-   * the command had. Resolves when done (at most ~6 s); never rejects.
-   */
-  private async killTrees(cmds: ActiveCommand[]): Promise<void> {
-    await this.killTreesNow(cmds);
-  }
-
   /** Kills started by a failing command (timeout, abort, become failure), until they finish. */
   private readonly kills = new Set<Promise<void>>();
 
@@ -400,7 +391,12 @@ export class SshConnection implements Connection {
     await Promise.allSettled([...this.kills]);
   }
 
-  private async killTreesNow(cmds: ActiveCommand[]): Promise<void> {
+  /**
+   * Kill remote commands: their process group and every descendant (sudo may start the
+   * command in a session of its own), TERM then KILL a second later, with the privileges
+   * the command had. Resolves when done (at most ~6 s); never rejects.
+   */
+  private async killTrees(cmds: ActiveCommand[]): Promise<void> {
     if (!this.alive) return;
     const groups = new Map<string, { become?: BecomeSpec; pids: number[] }>();
     for (const c of cmds) {

@@ -15,6 +15,7 @@ import { connParamsFor } from '../../engine/connection/params.ts';
 import { MuxClient, MuxConnection } from '../../engine/connection/persist/client.ts';
 import { keeperPaths } from '../../engine/connection/persist/paths.ts';
 import { UnreachableError } from '../../engine/types.ts';
+import { pidAlive } from '../support/proc.ts';
 
 const LAB = 'h2-persist';
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -47,14 +48,6 @@ describe('lab: connection persistence (connection keeper)', function () {
     const files = cpFiles(home, '.pid');
     expect(files, `pid file in ${home}/cp`).to.have.length(1);
     return Number(readFileSync(files[0], 'utf8').trim());
-  };
-  const alive = (pid: number): boolean => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
   };
   const tsplay = (args: string[], home: string, env: Record<string, string> = {}, onSpawn?: (c: ReturnType<typeof spawn>) => void): Promise<Out> =>
     new Promise((resolve) => {
@@ -107,7 +100,7 @@ describe('lab: connection persistence (connection keeper)', function () {
     for (const h of homes) {
       for (const f of cpFiles(h, '.pid')) {
         const pid = Number(readFileSync(f, 'utf8').trim());
-        if (pid > 1 && alive(pid)) process.kill(pid, 'SIGTERM');
+        if (pid > 1 && pidAlive(pid)) process.kill(pid, 'SIGTERM');
       }
     }
     await new Promise((r) => setTimeout(r, 500));
@@ -122,7 +115,7 @@ describe('lab: connection persistence (connection keeper)', function () {
     const r1 = await tsplay([pb, '-i', lab.inventoryPath], home);
     expect(r1.rc, r1.stdout + r1.stderr).to.equal(0);
     const pid = keeperPid(home);
-    expect(alive(pid)).to.equal(true);
+    expect(pidAlive(pid)).to.equal(true);
     const s1 = { h1: (await sessions('h1')).filter((p) => !before.h1.includes(p)), h2: (await sessions('h2')).filter((p) => !before.h2.includes(p)) };
     expect(s1.h1, 'h1: one session kept after the run').to.have.length(1);
     expect(s1.h2, 'h2: one session kept after the run').to.have.length(1);
@@ -171,7 +164,7 @@ describe('lab: connection persistence (connection keeper)', function () {
     expect(Date.now() - t).to.be.below(15_000);
     expect(r.stdout).to.not.include('TASK [never]');
     for (const h of ['h1', 'h2']) expect(await inHost(h, 'pgrep -x -f "sleep 97" || echo none'), h).to.equal('none\n');
-    expect(alive(pid), 'keeper still running').to.equal(true);
+    expect(pidAlive(pid), 'keeper still running').to.equal(true);
     expect(await sessions('h1')).to.include.members(kept);
     // the kept connection still works
     const again = await tsplay([warm, '-i', lab.inventoryPath], home);
@@ -249,11 +242,11 @@ describe('lab: connection persistence (connection keeper)', function () {
     const r = await tsplay([pb, '-i', lab.inventoryPath], home, { TSPLAY_SSH_PERSIST: '2' });
     expect(r.rc, r.stdout + r.stderr).to.equal(0);
     const pid = keeperPid(home);
-    expect(alive(pid)).to.equal(true);
+    expect(pidAlive(pid)).to.equal(true);
     let gone = false;
     for (let i = 0; i < 40 && !gone; i++) {
       await new Promise((res) => setTimeout(res, 250));
-      gone = !alive(pid);
+      gone = !pidAlive(pid);
     }
     expect(gone, 'keeper exited').to.equal(true);
     expect(cpFiles(home, '.sock')).to.deep.equal([]);
@@ -317,7 +310,7 @@ describe('lab: connection persistence (connection keeper)', function () {
     expect(r.rc, r.stdout + r.stderr).to.equal(0);
     expect(r.stdout).to.include('"r.stdout": "0"');
     expect(await inHost('h1', 'cat /root/persist-become.txt')).to.equal('secret-free');
-    expect(alive(keeperPid(home))).to.equal(true);
+    expect(pidAlive(keeperPid(home))).to.equal(true);
     expect(await sessions('h1', 'tspuser')).to.have.length.greaterThan(0); // kept by the keeper
     const logs = cpFiles(home, '.log').map((f) => readFileSync(f, 'utf8')).join('\n');
     expect(logs).to.include('listening on');

@@ -10,15 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MuxClient } from '../../../engine/connection/persist/client.ts';
 import { keeperPaths } from '../../../engine/connection/persist/paths.ts';
+import { pidAlive } from '../../support/proc.ts';
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('connection keeper process', function () {
   this.timeout(30_000);
@@ -28,7 +21,7 @@ describe('connection keeper process', function () {
     base = mkdtempSync(join(tmpdir(), 'tsplay-keeper-'));
   });
   after(() => {
-    for (const p of pids) if (alive(p)) process.kill(p, 'SIGKILL');
+    for (const p of pids) if (pidAlive(p)) process.kill(p, 'SIGKILL');
     rmSync(base, { recursive: true, force: true });
   });
 
@@ -54,7 +47,7 @@ describe('connection keeper process', function () {
     let gone = false;
     for (let i = 0; i < 40 && !gone; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      gone = !alive(b!.keeperPid);
+      gone = !pidAlive(b!.keeperPid);
     }
     expect(gone, 'keeper without clients or connections exits').to.equal(true);
   });
